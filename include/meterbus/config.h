@@ -1,0 +1,93 @@
+/**
+ * @file config.h
+ * @brief Build-time configuration of meterbus: every knob, its default and its valid range.
+ *
+ * To change a knob, either define it on the compiler command line (`-DMB_ENABLE_SLAVE=0`) or put
+ * your definitions in a header of your own and name it with `-DMB_CONFIG_HEADER="my_mb_config.h"`;
+ * that header is included first, so anything it defines wins over the defaults below.
+ *
+ * Every switch is 0 or 1. Switching a layer off removes its code from `src/` (the functions are not
+ * compiled), which is how firmware that only needs, say, a wired slave stays small. The library's
+ * behaviour never depends on a knob silently: out-of-range values stop the build with `#error`.
+ */
+#ifndef MB_CONFIG_H
+#define MB_CONFIG_H
+
+#ifdef MB_CONFIG_HEADER
+#include MB_CONFIG_HEADER
+#endif
+
+/** Wired link layer (EN 13757-2): frame encode/decode, stream receiver. Default 1. */
+#ifndef MB_ENABLE_WIRED
+#define MB_ENABLE_WIRED 1
+#endif
+
+/** Wireless link layer (EN 13757-4): formats A/B, block CRCs, 3-of-6. Default 1. */
+#ifndef MB_ENABLE_WIRELESS
+#define MB_ENABLE_WIRELESS 1
+#endif
+
+/** AES-128, CMAC and the OMS security modes 5 and 7 and ELL AES-CTR. Default 1. */
+#ifndef MB_ENABLE_SECURITY
+#define MB_ENABLE_SECURITY 1
+#endif
+
+/** Wired master state machine (reading meters). Needs MB_ENABLE_WIRED. Default 1. */
+#ifndef MB_ENABLE_MASTER
+#define MB_ENABLE_MASTER 1
+#endif
+
+/** Wired slave state machine (answering as a meter). Needs MB_ENABLE_WIRED. Default 1. */
+#ifndef MB_ENABLE_SLAVE
+#define MB_ENABLE_SLAVE 1
+#endif
+
+/**
+ * Text tables: error messages, C-field and other code names. With 0, mb_strerror() and the
+ * name functions return the empty string "" and the tables leave flash. Default 1.
+ */
+#ifndef MB_ENABLE_TEXT
+#define MB_ENABLE_TEXT 1
+#endif
+
+/**
+ * Inter-byte gap, in milliseconds, after which mb_rx_init_default() drops a partial frame.
+ * EN 13757-2 allows no gap inside a telegram, but USB serial adapters and TCP gateways deliver
+ * bytes in bursts tens of milliseconds apart, so the default is generous. Range 1..60000. Default
+ * 100.
+ */
+#ifndef MB_RX_DEFAULT_GAP_MS
+#define MB_RX_DEFAULT_GAP_MS 100
+#endif
+
+/* ---- range checks ------------------------------------------------------------------------- */
+
+#if (MB_ENABLE_WIRED != 0) && (MB_ENABLE_WIRED != 1)
+#error "MB_ENABLE_WIRED must be 0 or 1"
+#endif
+#if (MB_ENABLE_WIRELESS != 0) && (MB_ENABLE_WIRELESS != 1)
+#error "MB_ENABLE_WIRELESS must be 0 or 1"
+#endif
+#if (MB_ENABLE_SECURITY != 0) && (MB_ENABLE_SECURITY != 1)
+#error "MB_ENABLE_SECURITY must be 0 or 1"
+#endif
+#if (MB_ENABLE_MASTER != 0) && (MB_ENABLE_MASTER != 1)
+#error "MB_ENABLE_MASTER must be 0 or 1"
+#endif
+#if (MB_ENABLE_SLAVE != 0) && (MB_ENABLE_SLAVE != 1)
+#error "MB_ENABLE_SLAVE must be 0 or 1"
+#endif
+#if (MB_ENABLE_TEXT != 0) && (MB_ENABLE_TEXT != 1)
+#error "MB_ENABLE_TEXT must be 0 or 1"
+#endif
+#if MB_ENABLE_MASTER && !MB_ENABLE_WIRED
+#error "MB_ENABLE_MASTER needs MB_ENABLE_WIRED"
+#endif
+#if MB_ENABLE_SLAVE && !MB_ENABLE_WIRED
+#error "MB_ENABLE_SLAVE needs MB_ENABLE_WIRED"
+#endif
+#if (MB_RX_DEFAULT_GAP_MS < 1) || (MB_RX_DEFAULT_GAP_MS > 60000)
+#error "MB_RX_DEFAULT_GAP_MS must be in 1..60000"
+#endif
+
+#endif /* MB_CONFIG_H */

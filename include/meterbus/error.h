@@ -1,0 +1,48 @@
+/**
+ * @file error.h
+ * @brief The one error enumeration of the library.
+ *
+ * Every function that can fail returns an `int`: 0 (MB_OK) or a positive count/length on success,
+ * a negative mb_err value on failure. The codes are stable: new codes are appended, existing values
+ * never change meaning.
+ */
+#ifndef MB_ERROR_H
+#define MB_ERROR_H
+
+#include "meterbus/config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum mb_err {
+    MB_OK = 0,
+
+    /* Caller errors. */
+    MB_ERR_ARG = -1,     /**< an argument is NULL or out of range */
+    MB_ERR_NOSPACE = -2, /**< the output buffer is too small; nothing useful was written */
+
+    /* Wired frame decoding (EN 13757-2), in the order the checks are made. */
+    MB_ERR_FRAME_EMPTY = -10,        /**< no bytes at all */
+    MB_ERR_FRAME_START = -11,        /**< first byte is not E5, A2, 10 or 68 */
+    MB_ERR_FRAME_TRUNCATED = -12,    /**< fewer bytes than the frame's length needs */
+    MB_ERR_FRAME_LEN_MISMATCH = -13, /**< long frame: the two L fields differ */
+    MB_ERR_FRAME_START2 = -14,       /**< long frame: fourth byte is not 68 */
+    MB_ERR_FRAME_LEN = -15,          /**< long frame: L is below 3 */
+    MB_ERR_FRAME_CFIELD = -16,       /**< C field not valid for this frame type */
+    MB_ERR_FRAME_STOP = -17,         /**< stop byte is not 16 */
+    MB_ERR_FRAME_CHECKSUM = -18,     /**< checksum does not match */
+    MB_ERR_FRAME_TRAILING = -19,     /**< bytes follow the end of a complete frame */
+} mb_err_t;
+
+/**
+ * @return a short English description of @p err (also of MB_OK), or "unknown error" for a value
+ * that is not an mb_err. A static string, never NULL; "" when MB_ENABLE_TEXT is 0.
+ */
+const char *mb_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MB_ERROR_H */

@@ -1,0 +1,17 @@
+/**
+ * @file meterbus.h
+ * @brief Umbrella header: everything meterbus offers. Include the per-layer headers instead to
+ *        keep a translation unit's view small.
+ */
+#ifndef MB_METERBUS_H
+#define MB_METERBUS_H
+
+#include "meterbus/config.h"
+#include "meterbus/error.h"
+#include "meterbus/version.h"
+
+#if MB_ENABLE_WIRED
+#include "meterbus/link.h"
+#endif
+
+#endif /* MB_METERBUS_H */

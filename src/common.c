@@ -1,0 +1,50 @@
+/* Version and error text: the parts every layer shares. */
+#include "meterbus/error.h"
+#include "meterbus/version.h"
+
+#include "internal.h"
+
+const char *mb_version(void) { return MB_VERSION_STRING; }
+
+uint32_t mb_version_number(void) { return (uint32_t)MB_VERSION_NUMBER; }
+
+const char *mb_strerror(int err)
+{
+#if MB_ENABLE_TEXT
+    switch (err) {
+    case MB_OK: return "ok";
+    case MB_ERR_ARG: return "invalid argument";
+    case MB_ERR_NOSPACE: return "output buffer too small";
+    case MB_ERR_FRAME_EMPTY: return "frame: no bytes";
+    case MB_ERR_FRAME_START: return "frame: bad start byte";
+    case MB_ERR_FRAME_TRUNCATED: return "frame: truncated";
+    case MB_ERR_FRAME_LEN_MISMATCH: return "frame: L fields differ";
+    case MB_ERR_FRAME_START2: return "frame: bad second start byte";
+    case MB_ERR_FRAME_LEN: return "frame: L below 3";
+    case MB_ERR_FRAME_CFIELD: return "frame: C field not allowed for frame type";
+    case MB_ERR_FRAME_STOP: return "frame: bad stop byte";
+    case MB_ERR_FRAME_CHECKSUM: return "frame: checksum mismatch";
+    case MB_ERR_FRAME_TRAILING: return "frame: bytes after the end";
+    default: return "unknown error";
+    }
+#else
+    (void)err;
+    return "";
+#endif
+}
+
+uint8_t mb_internal_sum8(const uint8_t *p, size_t len)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < len; i++) {
+        sum = (uint8_t)(sum + p[i]);
+    }
+    return sum;
+}
+
+void mb_internal_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        dst[i] = src[i];
+    }
+}

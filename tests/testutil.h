@@ -1,0 +1,21 @@
+/* Helpers shared by the tests: hex parsing and a deterministic random generator. */
+#ifndef MB_TESTUTIL_H
+#define MB_TESTUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Parse hex text ("68 03 03 68", "680303", upper or lower case, any white space between byte
+ * pairs) into @p out. @return bytes written, or -1 on a bad digit, an odd digit count inside a
+ * token, or more than @p cap bytes.
+ */
+int mbt_hex(const char *text, uint8_t *out, size_t cap);
+
+/* xorshift32: the same sequence on every platform for a given seed (seed must not be 0). */
+uint32_t mbt_rand(uint32_t *state);
+
+/* A value in 0..n-1 (n > 0). */
+uint32_t mbt_rand_below(uint32_t *state, uint32_t n);
+
+#endif
