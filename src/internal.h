@@ -5,6 +5,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "meterbus/config.h"
+
+#if MB_ENABLE_WIRED
+#include "meterbus/link.h"
+
+/* Fill @p frame as a view of the wired frame at @p buf, which has already been validated. */
+void mb_internal_frame_view(const uint8_t *buf, mb_frame_t *frame);
+#endif
+
 /* 8-bit sum of @p len bytes: the wired frame checksum (EN 13757-2). */
 uint8_t mb_internal_sum8(const uint8_t *p, size_t len);
 

@@ -16,7 +16,11 @@ const char *mb_c_name(uint8_t c)
     if (mb_c_is_prm(c)) {
         switch (mb_c_function(c)) {
         case 0x0: return "SND_NKE";
-        case 0x3: return mb_c_fcv(c) ? "SND_UD" : "SND_UD2";
+        case 0x3:
+            if (mb_c_fcv(c)) {
+                return "SND_UD";
+            }
+            return mb_c_fcb(c) ? "unknown" : "SND_UD2"; /* FCB without FCV is meaningless */
         case 0x4: return "SND_NR";
         case 0x5: return "SND_UD3";
         case 0x6: return "SND_IR";
@@ -109,7 +113,9 @@ bool mb_c_valid_for(mb_frame_type_t type, uint8_t c)
     case MB_FRAME_CONTROL:
     case MB_FRAME_LONG:
         if (mb_c_is_prm(c)) {
-            return c == MB_C_SND_UD || c == (MB_C_SND_UD | MB_C_FCB) || c == MB_C_SND_UD2;
+            /* SND_UD2 sends data by definition: long frames only. */
+            return c == MB_C_SND_UD || c == (MB_C_SND_UD | MB_C_FCB) ||
+                   (c == MB_C_SND_UD2 && type == MB_FRAME_LONG);
         }
         /* RSP_UD with any combination of ACD and DFC; bit 7 reserved. */
         return (c & (0x80u | MB_C_FN_MASK)) == MB_C_RSP_UD;
@@ -125,6 +131,30 @@ static void frame_clear(mb_frame_t *frame)
     frame->ci = 0;
     frame->data = NULL;
     frame->data_len = 0;
+}
+
+void mb_internal_frame_view(const uint8_t *buf, mb_frame_t *frame)
+{
+    frame_clear(frame);
+    switch (buf[0]) {
+    case MB_BYTE_ACK: frame->type = MB_FRAME_ACK; break;
+    case MB_BYTE_NACK: frame->type = MB_FRAME_NACK; break;
+    case MB_BYTE_SHORT_START:
+        frame->type = MB_FRAME_SHORT;
+        frame->c = buf[1];
+        frame->a = buf[2];
+        break;
+    default: /* MB_BYTE_LONG_START */
+        frame->type = buf[1] == 3u ? MB_FRAME_CONTROL : MB_FRAME_LONG;
+        frame->c = buf[4];
+        frame->a = buf[5];
+        frame->ci = buf[6];
+        if (frame->type == MB_FRAME_LONG) {
+            frame->data = buf + 7;
+            frame->data_len = (size_t)buf[1] - 3u;
+        }
+        break;
+    }
 }
 
 int mb_frame_decode_prefix(const uint8_t *buf, size_t len, mb_frame_t *frame)
@@ -155,9 +185,7 @@ int mb_frame_decode_prefix(const uint8_t *buf, size_t len, mb_frame_t *frame)
         if (mb_internal_sum8(buf + 1, 2) != buf[3]) {
             return MB_ERR_FRAME_CHECKSUM;
         }
-        frame->type = MB_FRAME_SHORT;
-        frame->c = buf[1];
-        frame->a = buf[2];
+        mb_internal_frame_view(buf, frame);
         return (int)MB_FRAME_SHORT_LEN;
     case MB_BYTE_LONG_START: {
         if (len < 3u) {
@@ -180,8 +208,7 @@ int mb_frame_decode_prefix(const uint8_t *buf, size_t len, mb_frame_t *frame)
         if (len < total) {
             return MB_ERR_FRAME_TRUNCATED;
         }
-        mb_frame_type_t type = l_field == 3u ? MB_FRAME_CONTROL : MB_FRAME_LONG;
-        if (!mb_c_valid_for(type, buf[4])) {
+        if (!mb_c_valid_for(l_field == 3u ? MB_FRAME_CONTROL : MB_FRAME_LONG, buf[4])) {
             return MB_ERR_FRAME_CFIELD;
         }
         if (buf[total - 1u] != MB_BYTE_STOP) {
@@ -190,14 +217,7 @@ int mb_frame_decode_prefix(const uint8_t *buf, size_t len, mb_frame_t *frame)
         if (mb_internal_sum8(buf + 4, l_field) != buf[total - 2u]) {
             return MB_ERR_FRAME_CHECKSUM;
         }
-        frame->type = type;
-        frame->c = buf[4];
-        frame->a = buf[5];
-        frame->ci = buf[6];
-        if (type == MB_FRAME_LONG) {
-            frame->data = buf + 7;
-            frame->data_len = l_field - 3u;
-        }
+        mb_internal_frame_view(buf, frame);
         return (int)total;
     }
     default: return MB_ERR_FRAME_START;

@@ -51,7 +51,8 @@
 #endif
 
 /**
- * Inter-byte gap, in milliseconds, after which mb_rx_init_default() drops a partial frame.
+ * Suggested inter-byte gap limit for mb_rx_init(), in milliseconds: a partial frame is dropped
+ * when the line is quiet for longer.
  * EN 13757-2 allows no gap inside a telegram, but USB serial adapters and TCP gateways deliver
  * bytes in bursts tens of milliseconds apart, so the default is generous. Range 1..60000. Default
  * 100.

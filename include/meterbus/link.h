@@ -151,8 +151,8 @@ typedef struct mb_frame {
 
 /**
  * @return true when C field @p c is allowed in a frame of @p type: short frames carry SND_NKE,
- *         REQ_UD1 or REQ_UD2 (each with its fixed FCV); control and long frames carry SND_UD,
- *         SND_UD2 or RSP_UD (any ACD/DFC). Bit 7 must be 0.
+ *         REQ_UD1 or REQ_UD2 (each with its fixed FCV); control frames SND_UD or RSP_UD (any
+ *         ACD/DFC); long frames SND_UD, SND_UD2 or RSP_UD. Bit 7 must be 0.
  */
 bool mb_c_valid_for(mb_frame_type_t type, uint8_t c);
 
@@ -163,7 +163,8 @@ bool mb_c_valid_for(mb_frame_type_t type, uint8_t c);
  * C field allowed for the frame type, stop byte, checksum, no trailing bytes. The first failed
  * check is returned.
  *
- * @param buf   bytes received; must stay unchanged while @p frame is used
+ * @param buf   bytes received; must stay unchanged while @p frame is used; may be NULL when
+ *              @p len is 0 (MB_ERR_FRAME_EMPTY)
  * @param len   number of bytes at @p buf
  * @param frame filled on success; set to type MB_FRAME_NONE on failure
  * @return MB_OK, or MB_ERR_ARG / MB_ERR_FRAME_*
@@ -295,8 +296,9 @@ int mb_encode_rsp_ud(uint8_t *out, size_t cap, uint8_t address, bool acd, bool d
 
 /** Why the receiver dropped bytes. All counters wrap at 2^32. */
 typedef struct mb_rx_stats {
-    uint32_t frames;          /**< valid frames delivered */
-    uint32_t bytes_discarded; /**< every byte dropped, for the reasons below or by mb_rx_reset() */
+    uint32_t frames; /**< valid frames completed, whether taken with mb_rx_frame() or not */
+    uint32_t bytes_discarded; /**< bytes dropped for the reasons below or by mb_rx_reset(); the
+                                   bytes of complete frames are never counted here */
     uint32_t noise;           /**< bytes that cannot start a frame, skipped while hunting */
     uint32_t bad_header;   /**< starts dropped early: L fields differ, no second 68, L < 3, bad C */
     uint32_t bad_stop;     /**< complete-length candidates with a wrong stop byte */
@@ -321,7 +323,8 @@ typedef struct mb_rx {
 } mb_rx_t;
 
 /**
- * Initialise @p rx and zero its counters.
+ * Initialise @p rx and zero its counters. Every mb_rx_ function takes a non-NULL @p rx (a NULL
+ * is ignored: nothing happens, and the function returns 0, false or NULL).
  * @param gap_ms a partial frame is dropped when no byte arrived for more than this many
  *               milliseconds (MB_RX_DEFAULT_GAP_MS is a good start); 0 disables the timeout
  */
@@ -332,10 +335,11 @@ void mb_rx_init(mb_rx_t *rx, uint32_t gap_ms);
 void mb_rx_set_gap(mb_rx_t *rx, uint32_t gap_ms);
 
 /**
- * Push received bytes. Bytes are consumed up to and including the end of the first complete frame;
- * then the call returns so that the caller takes the frame with mb_rx_frame(), and pushes the rest
- * in the next call. Any number of bytes per call works, from one per UART interrupt to a whole
- * read() buffer. The loop that never misses a frame:
+ * Push received bytes. Bytes are consumed until a frame is complete (it may have begun in an
+ * earlier call, or behind a false start among the bytes just pushed); then the call returns so that
+ * the caller takes the frame with mb_rx_frame(), and pushes the rest in the next call. Any number
+ * of bytes per call works, from one per UART interrupt to a whole read() buffer. The loop that
+ * never misses a frame:
  *
  * @code
  * size_t off = 0;
