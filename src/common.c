@@ -25,6 +25,17 @@ const char *mb_strerror(int err)
     case MB_ERR_FRAME_STOP: return "frame: bad stop byte";
     case MB_ERR_FRAME_CHECKSUM: return "frame: checksum mismatch";
     case MB_ERR_FRAME_TRAILING: return "frame: bytes after the end";
+    case MB_ERR_TPL_SHORT: return "transport header: data too short";
+    case MB_ERR_REC_DIF_TRUNCATED: return "record: data ends inside DIF/DIFE";
+    case MB_ERR_REC_VIF_TRUNCATED: return "record: data ends inside VIF/VIFE";
+    case MB_ERR_REC_DATA_TRUNCATED: return "record: data ends inside the value";
+    case MB_ERR_REC_TOO_MANY_DIFE: return "record: more than 10 DIFEs";
+    case MB_ERR_REC_TOO_MANY_VIFE: return "record: more than 10 VIFEs";
+    case MB_ERR_REC_RESERVED_DIF: return "record: reserved DIF";
+    case MB_ERR_REC_RESERVED_LVAR: return "record: reserved LVAR";
+    case MB_ERR_REC_INEXACT: return "record: value not representable exactly";
+    case MB_ERR_REC_RANGE: return "record: value out of range for the data field";
+    case MB_ERR_REC_KIND: return "record: value kind does not suit the data field";
     default: return "unknown error";
     }
 #else

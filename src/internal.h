@@ -2,6 +2,7 @@
 #ifndef MB_INTERNAL_H
 #define MB_INTERNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,5 +20,28 @@ uint8_t mb_internal_sum8(const uint8_t *p, size_t len);
 
 /* Byte copy without <string.h>: the core builds for freestanding targets that have none. */
 void mb_internal_copy(uint8_t *dst, const uint8_t *src, size_t len);
+
+#include "meterbus/records.h"
+
+/* What the value information block says about scaling and interpreting a record's data. */
+typedef struct mb_vib {
+    int8_t exponent;        /* decimal exponent of the VIF and of multiplicative VIFEs */
+    int8_t offset_exponent; /* additive constant 10^offset_exponent (VIF's unit), if has_offset */
+    bool has_offset;
+    bool hca_scale;        /* heat cost allocator factor: times 2^-12 */
+    bool is_date;          /* the data is a date/time (by VIF, VIFE 0x39 or a limit date VIFE) */
+    bool is_count;         /* number of limit exceeds: a plain count */
+    uint8_t duration_unit; /* limit durations: the value's unit (mb_unit_t), 0 for none */
+} mb_vib_t;
+
+/*
+ * Parse the VIF and VIFEs at p[0..len): sets rec's quantity, unit, flags, error/action, limit, per,
+ * phase, vife_flags and text unit, and *vib. @return bytes of the VIB, or a negative MB_ERR_REC_*.
+ */
+int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
+                          mb_vib_t *vib);
+
+/* True for quantities whose data is a date or time. */
+bool mb_internal_quantity_is_date(mb_quantity_t q);
 
 #endif /* MB_INTERNAL_H */

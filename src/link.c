@@ -44,6 +44,48 @@ const char *mb_c_name(uint8_t c)
 #endif
 }
 
+/* ---- secondary addresses (shared with the wireless link layer) ---------------------------- */
+
+static void put_le32(uint8_t *out, uint32_t v)
+{
+    out[0] = (uint8_t)v;
+    out[1] = (uint8_t)(v >> 8);
+    out[2] = (uint8_t)(v >> 16);
+    out[3] = (uint8_t)(v >> 24);
+}
+
+void mb_secondary_pack(const mb_secondary_t *sec, uint8_t out[MB_SECONDARY_LEN])
+{
+    /* The BCD ID goes least significant byte first, so 12345678 is sent as 78 56 34 12. */
+    put_le32(out, sec->id);
+    out[4] = (uint8_t)sec->manufacturer;
+    out[5] = (uint8_t)(sec->manufacturer >> 8);
+    out[6] = sec->version;
+    out[7] = sec->medium;
+}
+
+void mb_secondary_unpack(const uint8_t in[MB_SECONDARY_LEN], mb_secondary_t *sec)
+{
+    sec->id = (uint32_t)in[0] | ((uint32_t)in[1] << 8) | ((uint32_t)in[2] << 16) |
+              ((uint32_t)in[3] << 24);
+    sec->manufacturer = (uint16_t)(in[4] | (in[5] << 8));
+    sec->version = in[6];
+    sec->medium = in[7];
+}
+
+bool mb_secondary_match(const mb_secondary_t *mask, const mb_secondary_t *addr)
+{
+    for (unsigned shift = 0; shift < 32u; shift += 4u) {
+        uint32_t m = (mask->id >> shift) & 0xFu;
+        if (m != 0xFu && m != ((addr->id >> shift) & 0xFu)) {
+            return false;
+        }
+    }
+    return (mask->manufacturer == 0xFFFFu || mask->manufacturer == addr->manufacturer) &&
+           (mask->version == 0xFFu || mask->version == addr->version) &&
+           (mask->medium == 0xFFu || mask->medium == addr->medium);
+}
+
 #if MB_ENABLE_WIRED
 
 /* ---- A field, baud rates ------------------------------------------------------------------ */
@@ -389,48 +431,6 @@ int mb_encode_set_address(uint8_t *out, size_t cap, uint8_t address, bool fcb, u
         return MB_ERR_ARG;
     }
     return encode_long(out, cap, c_snd_ud(fcb), address, 0x51u, record, sizeof record);
-}
-
-/* ---- secondary addresses ------------------------------------------------------------------ */
-
-static void put_le32(uint8_t *out, uint32_t v)
-{
-    out[0] = (uint8_t)v;
-    out[1] = (uint8_t)(v >> 8);
-    out[2] = (uint8_t)(v >> 16);
-    out[3] = (uint8_t)(v >> 24);
-}
-
-void mb_secondary_pack(const mb_secondary_t *sec, uint8_t out[MB_SECONDARY_LEN])
-{
-    /* The BCD ID goes least significant byte first, so 12345678 is sent as 78 56 34 12. */
-    put_le32(out, sec->id);
-    out[4] = (uint8_t)sec->manufacturer;
-    out[5] = (uint8_t)(sec->manufacturer >> 8);
-    out[6] = sec->version;
-    out[7] = sec->medium;
-}
-
-void mb_secondary_unpack(const uint8_t in[MB_SECONDARY_LEN], mb_secondary_t *sec)
-{
-    sec->id = (uint32_t)in[0] | ((uint32_t)in[1] << 8) | ((uint32_t)in[2] << 16) |
-              ((uint32_t)in[3] << 24);
-    sec->manufacturer = (uint16_t)(in[4] | (in[5] << 8));
-    sec->version = in[6];
-    sec->medium = in[7];
-}
-
-bool mb_secondary_match(const mb_secondary_t *mask, const mb_secondary_t *addr)
-{
-    for (unsigned shift = 0; shift < 32u; shift += 4u) {
-        uint32_t m = (mask->id >> shift) & 0xFu;
-        if (m != 0xFu && m != ((addr->id >> shift) & 0xFu)) {
-            return false;
-        }
-    }
-    return (mask->manufacturer == 0xFFFFu || mask->manufacturer == addr->manufacturer) &&
-           (mask->version == 0xFFu || mask->version == addr->version) &&
-           (mask->medium == 0xFFu || mask->medium == addr->medium);
 }
 
 int mb_encode_select(uint8_t *out, size_t cap, bool fcb, const mb_secondary_t *mask)

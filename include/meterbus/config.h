@@ -51,6 +51,15 @@
 #endif
 
 /**
+ * 32-bit real records (DIF data field 5): the only floating point in the library. With 0, such
+ * records decode as MB_VALUE_REAL without the float (their 4 bytes are in value.bytes) and the
+ * JSON writer prints them as hex; no float code or soft-float routine is linked. Default 1.
+ */
+#ifndef MB_ENABLE_REAL32
+#define MB_ENABLE_REAL32 1
+#endif
+
+/**
  * Suggested inter-byte gap limit for mb_rx_init(), in milliseconds: a partial frame is dropped
  * when the line is quiet for longer.
  * EN 13757-2 allows no gap inside a telegram, but USB serial adapters and TCP gateways deliver
@@ -80,6 +89,9 @@
 #endif
 #if (MB_ENABLE_TEXT != 0) && (MB_ENABLE_TEXT != 1)
 #error "MB_ENABLE_TEXT must be 0 or 1"
+#endif
+#if (MB_ENABLE_REAL32 != 0) && (MB_ENABLE_REAL32 != 1)
+#error "MB_ENABLE_REAL32 must be 0 or 1"
 #endif
 #if MB_ENABLE_MASTER && !MB_ENABLE_WIRED
 #error "MB_ENABLE_MASTER needs MB_ENABLE_WIRED"

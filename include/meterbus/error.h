@@ -33,6 +33,22 @@ typedef enum mb_err {
     MB_ERR_FRAME_STOP = -17,         /**< stop byte is not 16 */
     MB_ERR_FRAME_CHECKSUM = -18,     /**< checksum does not match */
     MB_ERR_FRAME_TRAILING = -19,     /**< bytes follow the end of a complete frame */
+
+    /* Transport layer (EN 13757-3/-7). */
+    MB_ERR_TPL_SHORT = -20, /**< the data ends inside the transport header */
+
+    /* Data records (EN 13757-3). Each ends the iteration: the rest cannot be delimited. */
+    MB_ERR_REC_DIF_TRUNCATED = -30,  /**< the data ends inside a DIF or DIFE */
+    MB_ERR_REC_VIF_TRUNCATED = -31,  /**< the data ends inside a VIF, VIFE or plain-text unit */
+    MB_ERR_REC_DATA_TRUNCATED = -32, /**< the data ends inside a record's value */
+    MB_ERR_REC_TOO_MANY_DIFE = -33,  /**< more than 10 DIFEs */
+    MB_ERR_REC_TOO_MANY_VIFE = -34,  /**< more than 10 VIFEs */
+    MB_ERR_REC_RESERVED_DIF = -35,   /**< reserved special DIF (0x3F..0x6F, 0x8F..0xFF) */
+    MB_ERR_REC_RESERVED_LVAR = -36,  /**< reserved LVAR (0xCA..0xCF, 0xDA..0xDF, 0xF7..0xFF) */
+    /* Record encoding. */
+    MB_ERR_REC_INEXACT = -37, /**< the value is not a whole multiple of the VIF's resolution */
+    MB_ERR_REC_RANGE = -38,   /**< the value does not fit the data field */
+    MB_ERR_REC_KIND = -39,    /**< the value's kind does not suit the data field */
 } mb_err_t;
 
 /**

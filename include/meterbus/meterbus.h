@@ -10,8 +10,8 @@
 #include "meterbus/error.h"
 #include "meterbus/version.h"
 
-#if MB_ENABLE_WIRED
 #include "meterbus/link.h"
-#endif
+#include "meterbus/records.h"
+#include "meterbus/tpl.h"
 
 #endif /* MB_METERBUS_H */

@@ -1,0 +1,457 @@
+/**
+ * @file records.h
+ * @brief Application layer data records (EN 13757-3): decode and encode.
+ *
+ * A record is `DIF [DIFE...] VIF [VIFE...] data`. The iterator walks the application data of a
+ * telegram (mb_tpl_t::apl) record by record without copying: each mb_record_t holds views into the
+ * caller's buffer, valid as long as that buffer. Every numeric value comes out exact, as an int64
+ * mantissa and a decimal exponent in the quantity's base unit, with every VIF and VIFE scaling
+ * applied (10^n factors, x1000, additive offsets, minutes/hours/days to seconds, m3/min to m3/h).
+ *
+ * Unknown and reserved VIF and VIFE codes do not stop the iteration: the record comes out with
+ * quantity MB_Q_UNKNOWN (or with MB_RECORD_UNKNOWN_VIFE set) and its raw bytes, and the next record
+ * follows. Only bytes whose length cannot be known (a truncated record, a reserved DIF or LVAR)
+ * end the iteration with an error, after every record before them was delivered.
+ */
+#ifndef MB_RECORDS_H
+#define MB_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "meterbus/config.h"
+#include "meterbus/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MB_MAX_DIFE 10u /**< DIFEs per record (EN 13757-3) */
+#define MB_MAX_VIFE 10u /**< VIFEs per record (EN 13757-3) */
+
+/* ---- quantities and units ----------------------------------------------------------------- */
+
+/**
+ * What a record measures. The values are stable (new ones are appended); mb_quantity_name() gives
+ * a stable snake_case name for each.
+ */
+typedef enum mb_quantity {
+    MB_Q_UNKNOWN = 0, /**< reserved or unknown VIF: see the raw bytes */
+    /* primary VIF table */
+    MB_Q_ENERGY,
+    MB_Q_VOLUME,
+    MB_Q_MASS,
+    MB_Q_ON_TIME,
+    MB_Q_OPERATING_TIME,
+    MB_Q_POWER,
+    MB_Q_VOLUME_FLOW,
+    MB_Q_MASS_FLOW,
+    MB_Q_FLOW_TEMPERATURE,
+    MB_Q_RETURN_TEMPERATURE,
+    MB_Q_TEMPERATURE_DIFFERENCE,
+    MB_Q_EXTERNAL_TEMPERATURE,
+    MB_Q_PRESSURE,
+    MB_Q_DATE,
+    MB_Q_DATE_TIME,
+    MB_Q_HCA_UNITS,
+    MB_Q_AVERAGING_DURATION,
+    MB_Q_ACTUALITY_DURATION,
+    MB_Q_FABRICATION_NUMBER,
+    MB_Q_ENHANCED_IDENTIFICATION,
+    MB_Q_BUS_ADDRESS,
+    MB_Q_PLAIN_TEXT,            /**< unit given as text in the record (mb_record_t::text_unit) */
+    MB_Q_ANY,                   /**< VIF 0x7E: any quantity, in readout selections */
+    MB_Q_MANUFACTURER_SPECIFIC, /**< VIF 0x7F/0xFF */
+    /* first extension table (VIF 0xFB) */
+    MB_Q_REACTIVE_ENERGY,
+    MB_Q_APPARENT_ENERGY,
+    MB_Q_REACTIVE_POWER,
+    MB_Q_RELATIVE_HUMIDITY,
+    MB_Q_PHASE_ANGLE_UU, /**< phase angle voltage to voltage */
+    MB_Q_PHASE_ANGLE_UI, /**< phase angle voltage to current */
+    MB_Q_FREQUENCY,
+    MB_Q_APPARENT_POWER,
+    MB_Q_HCA_RATING_FACTOR_K,
+    MB_Q_HCA_RATING_FACTOR_KQ,
+    MB_Q_HCA_COUPLING_FACTOR_KC,
+    MB_Q_HCA_COUPLING_FACTOR_KCR,
+    MB_Q_HCA_COUPLING_FACTOR_KCH,
+    MB_Q_HCA_LOW_TEMPERATURE_FACTOR_KT,
+    MB_Q_HCA_DISPLAY_SCALING_FACTOR_KD,
+    MB_Q_TEMPERATURE_LIMIT, /**< cold/warm temperature limit */
+    MB_Q_MAX_POWER_COUNT,   /**< cumulative count of max power */
+    /* second extension table (VIF 0xFD) */
+    MB_Q_CREDIT,
+    MB_Q_DEBIT,
+    MB_Q_ACCESS_NUMBER,
+    MB_Q_MEDIUM,
+    MB_Q_MANUFACTURER,
+    MB_Q_PARAMETER_SET_ID,
+    MB_Q_MODEL_VERSION,
+    MB_Q_HARDWARE_VERSION,
+    MB_Q_FIRMWARE_VERSION,
+    MB_Q_SOFTWARE_VERSION,
+    MB_Q_CUSTOMER_LOCATION,
+    MB_Q_CUSTOMER,
+    MB_Q_ACCESS_CODE_USER,
+    MB_Q_ACCESS_CODE_OPERATOR,
+    MB_Q_ACCESS_CODE_SYSTEM_OPERATOR,
+    MB_Q_ACCESS_CODE_DEVELOPER,
+    MB_Q_PASSWORD,
+    MB_Q_ERROR_FLAGS,
+    MB_Q_ERROR_MASK,
+    MB_Q_SECURITY_KEY,
+    MB_Q_DIGITAL_OUTPUT,
+    MB_Q_DIGITAL_INPUT,
+    MB_Q_BAUD_RATE,
+    MB_Q_RESPONSE_DELAY,
+    MB_Q_RETRY,
+    MB_Q_REMOTE_CONTROL,
+    MB_Q_FIRST_STORAGE_NUMBER,
+    MB_Q_LAST_STORAGE_NUMBER,
+    MB_Q_STORAGE_BLOCK_SIZE,
+    MB_Q_TARIFF_DESCRIPTOR,
+    MB_Q_STORAGE_INTERVAL,
+    MB_Q_OPERATOR_DATA,
+    MB_Q_TIME_POINT_SECOND,
+    MB_Q_DURATION_SINCE_READOUT,
+    MB_Q_TARIFF_START,
+    MB_Q_TARIFF_DURATION,
+    MB_Q_TARIFF_PERIOD,
+    MB_Q_DIMENSIONLESS,
+    MB_Q_WMBUS_CONTAINER,
+    MB_Q_TRANSMISSION_PERIOD,
+    MB_Q_VOLTAGE,
+    MB_Q_CURRENT,
+    MB_Q_RESET_COUNTER,
+    MB_Q_CUMULATION_COUNTER,
+    MB_Q_CONTROL_SIGNAL,
+    MB_Q_DAY_OF_WEEK,
+    MB_Q_WEEK_NUMBER,
+    MB_Q_DAY_CHANGE_TIME,
+    MB_Q_PARAMETER_ACTIVATION,
+    MB_Q_SUPPLIER_INFO,
+    MB_Q_DURATION_SINCE_CUMULATION,
+    MB_Q_BATTERY_OPERATING_TIME,
+    MB_Q_BATTERY_CHANGE_DATE,
+    MB_Q_RF_LEVEL,
+    MB_Q_DAYLIGHT_SAVING,
+    MB_Q_LISTENING_WINDOW,
+    MB_Q_REMAINING_BATTERY_LIFETIME,
+    MB_Q_METER_STOPPED_COUNT,
+    MB_Q_MANUFACTURER_CONTAINER,
+    MB_Q_SELECTED_APPLICATION,
+    MB_Q_TEMPERATURE, /**< a temperature of no particular kind (legacy fixed structure) */
+    MB_Q_COUNT_       /**< number of quantities; not a quantity */
+} mb_quantity_t;
+
+/**
+ * Units. Values are converted to the first unit of each kind: energy Wh (or J, cal when sent so),
+ * volume m3, mass kg, durations s, power W or J/h, flows m3/h and kg/h. Non-metric units sent by
+ * meters (ft3, US gallons, degrees Fahrenheit) are kept, not converted. MB_UNIT_MINUTE, _HOUR and
+ * _DAY appear only when converting a duration to seconds would overflow int64.
+ */
+typedef enum mb_unit {
+    MB_UNIT_NONE = 0, /**< dimensionless, counts, identifiers, texts */
+    MB_UNIT_WH,
+    MB_UNIT_J,
+    MB_UNIT_M3,
+    MB_UNIT_KG,
+    MB_UNIT_S,
+    MB_UNIT_W,
+    MB_UNIT_J_PER_H,
+    MB_UNIT_M3_PER_H,
+    MB_UNIT_KG_PER_H,
+    MB_UNIT_CELSIUS,
+    MB_UNIT_KELVIN,
+    MB_UNIT_BAR,
+    MB_UNIT_V,
+    MB_UNIT_A,
+    MB_UNIT_HZ,
+    MB_UNIT_VARH,
+    MB_UNIT_VAH,
+    MB_UNIT_VAR,
+    MB_UNIT_VA,
+    MB_UNIT_PERCENT,
+    MB_UNIT_DEGREE, /**< angle */
+    MB_UNIT_CAL,
+    MB_UNIT_FT3,
+    MB_UNIT_US_GAL,
+    MB_UNIT_US_GAL_PER_MIN,
+    MB_UNIT_US_GAL_PER_H,
+    MB_UNIT_FAHRENHEIT,
+    MB_UNIT_DBM,
+    MB_UNIT_BAUD,
+    MB_UNIT_BIT_TIMES,
+    MB_UNIT_CURRENCY, /**< local currency units */
+    MB_UNIT_MONTH,
+    MB_UNIT_YEAR,
+    MB_UNIT_MINUTE,
+    MB_UNIT_HOUR,
+    MB_UNIT_DAY,
+    MB_UNIT_M3_PER_MIN, /**< only when conversion to m3/h would overflow */
+    MB_UNIT_M3_PER_S,   /**< only when conversion to m3/h would overflow */
+    MB_UNIT_COUNT_      /**< number of units; not a unit */
+} mb_unit_t;
+
+/** @return a stable snake_case name ("energy", "flow_temperature"); "" without MB_ENABLE_TEXT. */
+const char *mb_quantity_name(mb_quantity_t q);
+
+/** @return the unit's symbol ("Wh", "m3", "°C" in UTF-8, "" for none); "" without text. */
+const char *mb_unit_name(mb_unit_t u);
+
+/* ---- values ------------------------------------------------------------------------------- */
+
+typedef enum mb_value_kind {
+    MB_VALUE_NONE = 0, /**< no data: DIF data field 0 or 8, or an error record */
+    MB_VALUE_NUMBER,   /**< exact: mantissa * 10^exponent */
+    MB_VALUE_REAL,     /**< 32-bit float (data field 5): real * 10^exponent */
+    MB_VALUE_DATE,     /**< a date and/or time, see mb_datetime_t */
+    MB_VALUE_TEXT,     /**< characters at bytes/len, transmitted last character first */
+    MB_VALUE_BINARY,   /**< bytes at bytes/len as sent: bit fields, binary LVAR, opaque types */
+} mb_value_kind_t;
+
+#define MB_VALUE_INVALID  0x01u /**< BCD digit A..E, or a date with its invalid bit set */
+#define MB_VALUE_BCD_HEX  0x02u /**< BCD with hex digits: bytes/len hold the digits as sent */
+#define MB_VALUE_OPAQUE   0x04u /**< date types K, L, M: layout not decoded, see bytes */
+#define MB_VALUE_OVERFLOW 0x08u /**< unsigned 64-bit beyond INT64_MAX: see bytes */
+
+#define MB_DT_HAS_DATE    0x01u /**< year, month, day are set */
+#define MB_DT_HAS_TIME    0x02u /**< hour and minute are set */
+#define MB_DT_HAS_SECOND  0x04u /**< second is set */
+#define MB_DT_INVALID     0x08u /**< the date/time invalid bit is set */
+#define MB_DT_SUMMER_TIME 0x10u /**< summer (daylight saving) time */
+#define MB_DT_PERIODIC    0x20u /**< a field holds the "every" wildcard (day 0, month 15, ...) */
+
+/** Date and time of types F (CP32), G (CP16), I (CP48) and J (CP24, time only). */
+typedef struct mb_datetime {
+    uint16_t year; /**< 1900..2099; 0 when not set */
+    uint8_t month; /**< 1..12 (15 = every month, with MB_DT_PERIODIC) */
+    uint8_t day;   /**< 1..31 (0 = every day) */
+    uint8_t hour;
+    uint8_t minute;
+    uint8_t second;
+    uint8_t weekday; /**< type I: 1 = Monday .. 7, 0 = not given */
+    uint8_t type;    /**< 'F', 'G', 'I' or 'J' */
+    uint8_t flags;   /**< MB_DT_* */
+} mb_datetime_t;
+
+/** A record's value. Which members are set depends on @c kind. */
+typedef struct mb_value {
+    mb_value_kind_t kind;
+    uint8_t flags;    /**< MB_VALUE_* */
+    int8_t exponent;  /**< NUMBER and REAL: decimal exponent */
+    int64_t mantissa; /**< NUMBER */
+#if MB_ENABLE_REAL32
+    float real; /**< REAL: value = real * 10^exponent */
+#endif
+    mb_datetime_t datetime; /**< DATE */
+    const uint8_t *bytes;   /**< TEXT, BINARY, and flagged values: a view into the record */
+    size_t len;
+} mb_value_t;
+
+/* ---- records ------------------------------------------------------------------------------ */
+
+typedef enum mb_function {
+    MB_FN_INSTANTANEOUS = 0,
+    MB_FN_MAXIMUM = 1,
+    MB_FN_MINIMUM = 2,
+    MB_FN_ERROR = 3, /**< value during error state */
+} mb_function_t;
+
+/** "Per" units of combinable VIFEs 0x20..0x38: the quantity is divided (or multiplied) by it. */
+typedef enum mb_per {
+    MB_PER_NONE = 0,
+    MB_PER_SECOND,
+    MB_PER_MINUTE,
+    MB_PER_HOUR,
+    MB_PER_DAY,
+    MB_PER_WEEK,
+    MB_PER_MONTH,
+    MB_PER_YEAR,
+    MB_PER_REVOLUTION, /**< per revolution / measurement */
+    MB_PER_INPUT_PULSE_0,
+    MB_PER_INPUT_PULSE_1,
+    MB_PER_OUTPUT_PULSE_0,
+    MB_PER_OUTPUT_PULSE_1,
+    MB_PER_LITRE,
+    MB_PER_M3,
+    MB_PER_KG,
+    MB_PER_KELVIN,
+    MB_PER_KWH,
+    MB_PER_GJ,
+    MB_PER_KW,
+    MB_PER_KELVIN_LITRE,
+    MB_PER_VOLT,
+    MB_PER_AMPERE,
+    MB_TIMES_SECOND,          /**< multiplied by s */
+    MB_TIMES_SECOND_PER_VOLT, /**< multiplied by s/V */
+    MB_TIMES_SECOND_PER_AMPERE,
+    MB_PER_COUNT_
+} mb_per_t;
+
+/** Combinable VIFE flags (mb_record_t::vife_flags). */
+#define MB_VIFE_AVERAGE                   (1ul << 0)  /**< 0x12 average value */
+#define MB_VIFE_INVERSE_COMPACT_PROFILE   (1ul << 1)  /**< 0x13 */
+#define MB_VIFE_RELATIVE_DEVIATION        (1ul << 2)  /**< 0x14 */
+#define MB_VIFE_STANDARD_CONFORM          (1ul << 3)  /**< 0x1D standard-conform data content */
+#define MB_VIFE_COMPACT_PROFILE_REGISTERS (1ul << 4)  /**< 0x1E */
+#define MB_VIFE_COMPACT_PROFILE           (1ul << 5)  /**< 0x1F */
+#define MB_VIFE_START_DATE                (1ul << 6)  /**< 0x39 start date(/time) of ... */
+#define MB_VIFE_UNCORRECTED               (1ul << 7)  /**< 0x3A value at metering conditions */
+#define MB_VIFE_ACCUMULATION_POSITIVE     (1ul << 8)  /**< 0x3B forward flow only */
+#define MB_VIFE_ACCUMULATION_NEGATIVE     (1ul << 9)  /**< 0x3C backward flow only */
+#define MB_VIFE_NON_METRIC                (1ul << 10) /**< 0x3D alternate non-metric unit system */
+#define MB_VIFE_BASE_CONDITIONS           (1ul << 11) /**< 0x3E value at base conditions */
+#define MB_VIFE_OBIS                      (1ul << 12) /**< 0x3F OBIS declaration */
+#define MB_VIFE_LEAKAGE                   (1ul << 13) /**< 0x69 leakage values */
+#define MB_VIFE_OVERFLOW_VALUES           (1ul << 14) /**< 0x6D overflow values */
+#define MB_VIFE_FUTURE_VALUE              (1ul << 15) /**< 0x7E future value */
+#define MB_VIFE_MANUFACTURER              (1ul << 16) /**< 0x7F: further VIFEs manufacturer specific */
+#define MB_VIFE_ACCUMULATION_ABSOLUTE     (1ul << 17) /**< FC 10: absolute value, both directions */
+#define MB_VIFE_TYPE_C                    (1ul << 18) /**< FC 11: data presented unsigned */
+#define MB_VIFE_TYPE_D                    (1ul << 19) /**< FC 12: data presented as bit field */
+#define MB_VIFE_TO_METER                  (1ul << 20) /**< FC 14: direction partner to meter */
+#define MB_VIFE_FROM_METER                (1ul << 21) /**< FC 15: direction meter to partner */
+#define MB_VIFE_DELTA_IMPORT_EXPORT       (1ul << 22) /**< FC 0C: delta between import and export */
+#define MB_VIFE_MULTIPLIED                (1ul << 23) /**< 0x70..0x77 or 0x7D scaled the value */
+#define MB_VIFE_OFFSET                    (1ul << 24) /**< 0x78..0x7B added an offset */
+
+/** Phase or quadrant of the combinable extension (VIFE 0x7C/0xFC then 0x01..0x0B). */
+typedef enum mb_phase {
+    MB_PHASE_NONE = 0,
+    MB_PHASE_L1 = 1,
+    MB_PHASE_L2 = 2,
+    MB_PHASE_L3 = 3,
+    MB_PHASE_N = 4,
+    MB_PHASE_L1_L2 = 5,
+    MB_PHASE_L2_L3 = 6,
+    MB_PHASE_L3_L1 = 7,
+    MB_QUADRANT_Q1 = 8,
+    MB_QUADRANT_Q2 = 9,
+    MB_QUADRANT_Q3 = 10,
+    MB_QUADRANT_Q4 = 11,
+} mb_phase_t;
+
+#define MB_RECORD_UNKNOWN_VIFE   0x01u /**< a VIFE was reserved or unknown: see vib */
+#define MB_RECORD_TEXT_UNIT      0x02u /**< text_unit holds a plain-text unit */
+#define MB_RECORD_READOUT        0x04u /**< DIF data field 8: selection for readout (no data) */
+#define MB_RECORD_GLOBAL_READOUT 0x08u /**< DIF 0x7F: global readout request */
+#define MB_RECORD_ERROR          0x10u /**< @c error holds a record error code (from a meter) */
+#define MB_RECORD_ACTION         0x20u /**< @c action holds an object action (to a meter) */
+
+/**
+ * One data record. The decoder fills every member; the encoder reads the members marked (enc).
+ * Views (dib, vib, data, text_unit, value.bytes) point into the decoded buffer.
+ */
+typedef struct mb_record {
+    const uint8_t *dib;  /**< DIF and DIFEs as sent */
+    uint8_t dib_len;     /**< 1..11 */
+    uint8_t vib_len;     /**< (enc) 0..11 VIF and VIFE bytes, plus a plain-text unit's bytes */
+    const uint8_t *vib;  /**< (enc) VIF and VIFEs as sent */
+    const uint8_t *data; /**< data bytes as sent (after the LVAR byte for variable length) */
+    uint16_t data_len;
+
+    uint8_t data_field;     /**< (enc) DIF bits 3..0: the coding of the data */
+    uint8_t lvar;           /**< (enc) variable length: the LVAR byte; else 0 */
+    mb_function_t function; /**< (enc) */
+    uint64_t storage;       /**< (enc) storage number, up to 41 bits */
+    uint32_t tariff;        /**< (enc) up to 20 bits */
+    uint16_t subunit;       /**< (enc) up to 10 bits */
+
+    mb_quantity_t quantity;
+    mb_unit_t unit;
+    uint8_t flags;            /**< MB_RECORD_* */
+    uint8_t error;            /**< with MB_RECORD_ERROR: VIFE 0x00..0x0F or 0x15..0x1C */
+    uint8_t action;           /**< with MB_RECORD_ACTION: object action VIFE 0x00..0x0F */
+    uint8_t limit;            /**< limit VIFE 0x40..0x6F (see mb_limit_name()), 0 = none */
+    mb_per_t per;             /**< "per" unit of a VIFE, MB_PER_NONE = none */
+    mb_phase_t phase;         /**< phase or quadrant, MB_PHASE_NONE = none */
+    uint32_t vife_flags;      /**< MB_VIFE_* */
+    const uint8_t *text_unit; /**< plain-text VIF: the unit text, last character first */
+    uint8_t text_unit_len;
+
+    mb_value_t value; /**< (enc) */
+} mb_record_t;
+
+/* ---- iterator ----------------------------------------------------------------------------- */
+
+/** Options of mb_records_init(). */
+#define MB_RECORDS_TO_METER 0x01u /**< records sent to a meter: VIFE 0x00..0x0F are actions */
+/**
+ * Where a plain-text unit (VIF 0xFC followed by VIFEs) stands. EN 13757-3:2018 puts it after the
+ * last VIFE; older meters (and libmbus, jMBus) put it right after the VIF. By default the 2018
+ * order is read, and the older order is taken instead only when the 2018 reading runs past the
+ * data or gives unprintable text while the older one gives printable text. These options force
+ * one order. The two agree for VIF 0x7C, which has no VIFEs.
+ */
+#define MB_RECORDS_TEXT_AFTER_VIF 0x02u /**< always the older order */
+#define MB_RECORDS_TEXT_2018      0x04u /**< always the 2018 order */
+
+/** Iterator state; owned by the caller, members private. */
+typedef struct mb_records {
+    const uint8_t *p;                 /**< private */
+    size_t len;                       /**< private */
+    size_t pos;                       /**< private */
+    unsigned options;                 /**< private */
+    int status;                       /**< private: 0 running, 1 ended, < 0 error */
+    const uint8_t *manufacturer_data; /**< after DIF 0x0F/0x1F: the rest of the data, else NULL */
+    size_t manufacturer_len;
+    bool more_records_follow; /**< the data ended with DIF 0x1F */
+} mb_records_t;
+
+/**
+ * Start iterating over application data @p apl of @p len bytes (mb_tpl_t::apl).
+ * @param options MB_RECORDS_* or 0
+ */
+void mb_records_init(mb_records_t *it, const uint8_t *apl, size_t len, unsigned options);
+
+/**
+ * Decode the next record. Fillers (DIF 0x2F) are skipped. At DIF 0x0F or 0x1F the iteration ends
+ * and it->manufacturer_data, manufacturer_len and more_records_follow are set.
+ * @return 1 with @p rec filled; 0 at the end; a negative MB_ERR_REC_* when the data cannot be
+ *         read further (the same error again on later calls)
+ */
+int mb_records_next(mb_records_t *it, mb_record_t *rec);
+
+/** @return the offset in the application data where the iteration stopped or stands. */
+size_t mb_records_offset(const mb_records_t *it);
+
+/* ---- encoder ------------------------------------------------------------------------------ */
+
+/**
+ * Encode one record into @p out: DIF and DIFEs from data_field, function, storage, tariff and
+ * subunit; the VIF bytes from vib/vib_len as given; the data from value, converted back through
+ * the VIF's scaling into the coding of data_field (integer, BCD, real, date, text, binary). A value
+ * that the VIF and data field cannot represent exactly is refused (MB_ERR_REC_INEXACT), one that
+ * does not fit is refused (MB_ERR_REC_RANGE). decode(encode(r)) gives r back.
+ * @return bytes written, or MB_ERR_NOSPACE, MB_ERR_ARG, MB_ERR_REC_*
+ */
+int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap);
+
+/* ---- names -------------------------------------------------------------------------------- */
+
+/** @return "instantaneous", "maximum", "minimum" or "error". */
+const char *mb_function_name(mb_function_t fn);
+
+/** @return a snake_case name of a "per" unit ("per_hour", "times_second"), "" for none. */
+const char *mb_per_name(mb_per_t per);
+
+/** @return "L1", "L2", "L3", "N", "L1-L2", "L2-L3", "L3-L1", "Q1".."Q4", "" for none. */
+const char *mb_phase_name(mb_phase_t phase);
+
+/** @return a snake_case name of a limit VIFE 0x40..0x6F ("upper_limit_value", ...). */
+const char *mb_limit_name(uint8_t limit);
+
+/** @return a snake_case name of a record error code ("no_data", "data_overflow", ...). */
+const char *mb_record_error_name(uint8_t error);
+
+/** @return a snake_case name of an object action ("write", "add", "clear", ...). */
+const char *mb_action_name(uint8_t action);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MB_RECORDS_H */

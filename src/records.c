@@ -1,0 +1,830 @@
+/*
+ * Data records (EN 13757-3): the iterator, value decoding with exact scaling, and the encoder.
+ * The VIF/VIFE tables are in vif.c.
+ */
+#include "meterbus/records.h"
+
+#include "internal.h"
+
+/* ---- quantity traits ---------------------------------------------------------------------- */
+
+#define TR_DATE     0x01u /* the data is a date/time */
+#define TR_UNSIGNED 0x02u /* integers are type C (unsigned), not B */
+#define TR_OPAQUE   0x04u /* types K and L: kept as bytes */
+
+static const uint8_t traits[MB_Q_COUNT_] = {
+    [MB_Q_DATE] = TR_DATE,
+    [MB_Q_DATE_TIME] = TR_DATE,
+    [MB_Q_TARIFF_START] = TR_DATE,
+    [MB_Q_BATTERY_CHANGE_DATE] = TR_DATE,
+    [MB_Q_DAYLIGHT_SAVING] = TR_OPAQUE,
+    [MB_Q_LISTENING_WINDOW] = TR_OPAQUE,
+    [MB_Q_FABRICATION_NUMBER] = TR_UNSIGNED,
+    [MB_Q_ENHANCED_IDENTIFICATION] = TR_UNSIGNED,
+    [MB_Q_BUS_ADDRESS] = TR_UNSIGNED,
+    [MB_Q_ACCESS_NUMBER] = TR_UNSIGNED,
+    [MB_Q_MEDIUM] = TR_UNSIGNED,
+    [MB_Q_MANUFACTURER] = TR_UNSIGNED,
+    [MB_Q_ERROR_FLAGS] = TR_UNSIGNED,
+    [MB_Q_ERROR_MASK] = TR_UNSIGNED,
+    [MB_Q_DIGITAL_OUTPUT] = TR_UNSIGNED,
+    [MB_Q_DIGITAL_INPUT] = TR_UNSIGNED,
+    [MB_Q_BAUD_RATE] = TR_UNSIGNED,
+    [MB_Q_RESPONSE_DELAY] = TR_UNSIGNED,
+    [MB_Q_RETRY] = TR_UNSIGNED,
+    [MB_Q_FIRST_STORAGE_NUMBER] = TR_UNSIGNED,
+    [MB_Q_LAST_STORAGE_NUMBER] = TR_UNSIGNED,
+    [MB_Q_STORAGE_BLOCK_SIZE] = TR_UNSIGNED,
+    [MB_Q_DAY_OF_WEEK] = TR_UNSIGNED,
+    [MB_Q_WEEK_NUMBER] = TR_UNSIGNED,
+};
+
+bool mb_internal_quantity_is_date(mb_quantity_t q)
+{
+    return (unsigned)q < MB_Q_COUNT_ && (traits[q] & TR_DATE) != 0u;
+}
+
+static bool is_unsigned(const mb_record_t *rec)
+{
+    return (traits[rec->quantity] & TR_UNSIGNED) != 0u ||
+           (rec->vife_flags & (MB_VIFE_TYPE_C | MB_VIFE_TYPE_D)) != 0u;
+}
+
+/* ---- exact integer arithmetic ------------------------------------------------------------- */
+
+static const int64_t pow10_table[19] = {1,
+                                        10,
+                                        100,
+                                        1000,
+                                        10000,
+                                        100000,
+                                        1000000,
+                                        10000000,
+                                        100000000,
+                                        1000000000,
+                                        10000000000,
+                                        100000000000,
+                                        1000000000000,
+                                        10000000000000,
+                                        100000000000000,
+                                        1000000000000000,
+                                        10000000000000000,
+                                        100000000000000000,
+                                        1000000000000000000};
+
+/* *v *= f without overflow; false (and *v unchanged) when it would overflow. f > 0. */
+static bool mul_checked(int64_t *v, int64_t f)
+{
+    if (*v > 0 ? *v > INT64_MAX / f : *v < INT64_MIN / f) {
+        return false;
+    }
+    *v *= f;
+    return true;
+}
+
+static bool add_checked(int64_t *v, int64_t a)
+{
+    if (a > 0 ? *v > INT64_MAX - a : *v < INT64_MIN - a) {
+        return false;
+    }
+    *v += a;
+    return true;
+}
+
+/* 2^-12 = 244140625 * 10^-12: heat cost allocator factors stay exact decimals. */
+#define HCA_FACTOR 244140625
+
+/* Seconds per minute/hour/day, and the base unit each converts to; 0 when none. */
+static int64_t unit_factor(mb_unit_t unit, mb_unit_t *base)
+{
+    switch (unit) {
+    case MB_UNIT_MINUTE: *base = MB_UNIT_S; return 60;
+    case MB_UNIT_HOUR: *base = MB_UNIT_S; return 3600;
+    case MB_UNIT_DAY: *base = MB_UNIT_S; return 86400;
+    case MB_UNIT_M3_PER_MIN: *base = MB_UNIT_M3_PER_H; return 60;
+    case MB_UNIT_M3_PER_S: *base = MB_UNIT_M3_PER_H; return 3600;
+    default: *base = unit; return 0;
+    }
+}
+
+/* ---- data decoding ------------------------------------------------------------------------ */
+
+static uint64_t read_le(const uint8_t *p, size_t n)
+{
+    uint64_t v = 0;
+    while (n-- > 0u) {
+        v = (v << 8) | p[n];
+    }
+    return v;
+}
+
+/* BCD, least significant byte first; a top nibble F makes it negative. */
+static void decode_bcd(const uint8_t *p, size_t n, bool negative, mb_value_t *v)
+{
+    int64_t m = 0;
+    for (size_t i = n; i-- > 0u;) {
+        unsigned hi = p[i] >> 4, lo = p[i] & 0x0Fu;
+        if (i == n - 1u && hi == 0xFu) {
+            negative = true;
+            hi = 0;
+        }
+        if (hi > 9u || lo > 9u) {
+            v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
+            v->mantissa = 0;
+            return;
+        }
+        m = m * 100 + (int64_t)(hi * 10u + lo);
+    }
+    v->mantissa = negative ? -m : m;
+}
+
+/* The "every" wildcards of types F and G; year 127 means every year. */
+static uint16_t century_year(unsigned year, unsigned hundred)
+{
+    /* EN 13757-3 compatibility rule: without hundred-year bits, years up to 80 are 20xx. */
+    if (hundred == 0u && year <= 80u) {
+        return (uint16_t)(2000u + year);
+    }
+    return (uint16_t)(1900u + 100u * hundred + year);
+}
+
+static void decode_date(const uint8_t *p, size_t n, mb_datetime_t *dt)
+{
+    *dt = (mb_datetime_t){0, 0, 0, 0, 0, 0, 0, 0, 0};
+    unsigned year = 0;
+    switch (n) {
+    case 2: /* type G: date */
+        dt->type = 'G';
+        dt->flags = MB_DT_HAS_DATE;
+        if (p[0] == 0xFFu && p[1] == 0xFFu) {
+            dt->flags |= MB_DT_INVALID;
+        }
+        dt->day = p[0] & 0x1Fu;
+        dt->month = p[1] & 0x0Fu;
+        year = ((p[0] >> 5) & 7u) | ((unsigned)(p[1] >> 4) << 3);
+        dt->year = century_year(year, 0);
+        break;
+    case 3: /* type J: time of day */
+        dt->type = 'J';
+        dt->flags = MB_DT_HAS_TIME | MB_DT_HAS_SECOND;
+        dt->second = p[0] & 0x3Fu;
+        dt->minute = p[1] & 0x3Fu;
+        dt->hour = p[2] & 0x1Fu;
+        if (dt->second == 63u || dt->minute == 63u || dt->hour == 31u) {
+            dt->flags |= MB_DT_PERIODIC;
+        }
+        return;
+    case 4: /* type F: date and time to the minute */
+        dt->type = 'F';
+        dt->flags = MB_DT_HAS_DATE | MB_DT_HAS_TIME;
+        if ((p[0] & 0x80u) != 0u) {
+            dt->flags |= MB_DT_INVALID;
+        }
+        if ((p[1] & 0x80u) != 0u) {
+            dt->flags |= MB_DT_SUMMER_TIME;
+        }
+        dt->minute = p[0] & 0x3Fu;
+        dt->hour = p[1] & 0x1Fu;
+        dt->day = p[2] & 0x1Fu;
+        dt->month = p[3] & 0x0Fu;
+        year = ((p[2] >> 5) & 7u) | ((unsigned)(p[3] >> 4) << 3);
+        dt->year = century_year(year, (p[1] >> 5) & 3u);
+        if (dt->minute == 63u || dt->hour == 31u) {
+            dt->flags |= MB_DT_PERIODIC;
+        }
+        break;
+    default: /* 6, type I: date and time to the second */
+        dt->type = 'I';
+        dt->flags = MB_DT_HAS_DATE | MB_DT_HAS_TIME | MB_DT_HAS_SECOND;
+        if ((p[1] & 0x80u) != 0u) {
+            dt->flags |= MB_DT_INVALID;
+        }
+        if ((p[0] & 0x40u) != 0u) {
+            dt->flags |= MB_DT_SUMMER_TIME;
+        }
+        dt->second = p[0] & 0x3Fu;
+        dt->minute = p[1] & 0x3Fu;
+        dt->hour = p[2] & 0x1Fu;
+        dt->weekday = (uint8_t)(p[2] >> 5);
+        dt->day = p[3] & 0x1Fu;
+        dt->month = p[4] & 0x0Fu;
+        year = ((p[3] >> 5) & 7u) | ((unsigned)(p[4] >> 4) << 3);
+        dt->year = century_year(year, 0);
+        if (dt->second == 63u || dt->minute == 63u || dt->hour == 31u) {
+            dt->flags |= MB_DT_PERIODIC;
+        }
+        break;
+    }
+    if (dt->day == 0u || dt->month == 15u || year == 127u) {
+        dt->flags |= MB_DT_PERIODIC;
+    }
+}
+
+/* Bytes of value data for DIF data fields 0..E (0xD: variable, read from LVAR). */
+static const uint8_t field_len[16] = {0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 6, 0};
+
+/*
+ * Length of variable-length data from its LVAR byte (EN 13757-3 table of LVAR ranges); -1 for the
+ * reserved ranges, whose length cannot be known.
+ */
+static int lvar_len(uint8_t lvar)
+{
+    if (lvar <= 0xBFu) {
+        return lvar; /* text */
+    }
+    if (lvar <= 0xC9u) {
+        return lvar - 0xC0; /* positive BCD */
+    }
+    if (lvar >= 0xD0u && lvar <= 0xD9u) {
+        return lvar - 0xD0; /* negative BCD */
+    }
+    if (lvar >= 0xE0u && lvar <= 0xEFu) {
+        return lvar - 0xE0; /* binary */
+    }
+    if (lvar >= 0xF0u && lvar <= 0xF4u) {
+        return 4 * (lvar - 0xEC); /* binary, 16..32 bytes */
+    }
+    if (lvar == 0xF5u) {
+        return 48;
+    }
+    if (lvar == 0xF6u) {
+        return 64;
+    }
+    return -1;
+}
+
+/* An integer of n <= 8 bytes as the record's signedness has it. */
+static void decode_integer(const uint8_t *p, size_t n, const mb_record_t *rec, mb_value_t *v)
+{
+    uint64_t raw = read_le(p, n);
+    v->kind = MB_VALUE_NUMBER;
+    if (is_unsigned(rec)) {
+        if (raw > (uint64_t)INT64_MAX) {
+            v->flags |= MB_VALUE_OVERFLOW;
+            return;
+        }
+        v->mantissa = (int64_t)raw;
+        return;
+    }
+    if (n < 8u && (raw >> (8u * n - 1u)) != 0u) {
+        raw |= ~(uint64_t)0 << (8u * n); /* sign-extend */
+    }
+    v->mantissa = (int64_t)raw; /* two's complement on every C99 target with int64_t */
+}
+
+/* Apply the VIB's scaling to a number: exponent, 2^-12, offset, then minutes to seconds etc. */
+static void scale_number(mb_record_t *rec, const mb_vib_t *vib)
+{
+    mb_value_t *v = &rec->value;
+    if ((v->flags & (MB_VALUE_BCD_HEX | MB_VALUE_OVERFLOW)) != 0u) {
+        return;
+    }
+    if (vib->is_count) { /* number of limit exceeds */
+        rec->unit = MB_UNIT_NONE;
+        return;
+    }
+    if (vib->duration_unit != 0u) { /* duration of a limit exceed, in the VIFE's unit */
+        rec->unit = (mb_unit_t)vib->duration_unit;
+    } else {
+        v->exponent = vib->exponent;
+        if (vib->hca_scale && !mul_checked(&v->mantissa, HCA_FACTOR)) {
+            v->flags |= MB_VALUE_OVERFLOW;
+            return;
+        }
+        if (vib->has_offset) {
+            int64_t m = v->mantissa;
+            int8_t e = v->exponent;
+            bool ok;
+            if (vib->offset_exponent >= e) {
+                ok = add_checked(&m, pow10_table[vib->offset_exponent - e]);
+            } else {
+                ok = mul_checked(&m, pow10_table[e - vib->offset_exponent]) && add_checked(&m, 1);
+                e = vib->offset_exponent;
+            }
+            if (!ok) {
+                v->flags |= MB_VALUE_OVERFLOW;
+                return;
+            }
+            v->mantissa = m;
+            v->exponent = e;
+        }
+    }
+    mb_unit_t base;
+    int64_t f = unit_factor(rec->unit, &base);
+    if (f != 0 && mul_checked(&v->mantissa, f)) { /* on overflow the unit stays as sent */
+        rec->unit = base;
+    }
+}
+
+static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
+{
+    mb_value_t *v = &rec->value;
+    const uint8_t *p = rec->data;
+    size_t n = rec->data_len;
+    v->bytes = p;
+    v->len = n;
+
+    switch (rec->data_field) {
+    case 0x0:
+    case 0x8: v->kind = MB_VALUE_NONE; return MB_OK;
+    case 0x5: v->kind = MB_VALUE_REAL; v->exponent = vib->exponent;
+#if MB_ENABLE_REAL32
+        {
+            /* IEEE 754 binary32, little endian on the wire, whatever the host's byte order. */
+            union {
+                uint32_t u;
+                float f;
+            } bits;
+            bits.u = (uint32_t)read_le(p, 4);
+            v->real = bits.f;
+        }
+#endif
+        return MB_OK;
+    case 0x9:
+    case 0xA:
+    case 0xB:
+    case 0xC:
+    case 0xE:
+        v->kind = MB_VALUE_NUMBER;
+        decode_bcd(p, n, false, v);
+        scale_number(rec, vib);
+        return MB_OK;
+    case 0xD:
+        if (rec->lvar <= 0xBFu) {
+            v->kind = vib->is_date ? MB_VALUE_BINARY : MB_VALUE_TEXT;
+            v->flags |= vib->is_date ? MB_VALUE_OPAQUE : 0u; /* type M */
+            rec->unit = MB_UNIT_NONE;
+            return MB_OK;
+        }
+        if (rec->lvar <= 0xD9u) {
+            v->kind = MB_VALUE_NUMBER;
+            decode_bcd(p, n, rec->lvar >= 0xD0u, v);
+            scale_number(rec, vib);
+            return MB_OK;
+        }
+        if (n <= 8u && n > 0u) {
+            decode_integer(p, n, rec, v);
+            scale_number(rec, vib);
+            return MB_OK;
+        }
+        v->kind = MB_VALUE_BINARY;
+        return MB_OK;
+    default: /* integers of 1, 2, 3, 4, 6, 8 bytes */ break;
+    }
+    if (vib->is_date && n != 1u && n != 8u) {
+        v->kind = MB_VALUE_DATE;
+        decode_date(p, n, &v->datetime);
+        if ((v->datetime.flags & MB_DT_INVALID) != 0u) {
+            v->flags |= MB_VALUE_INVALID;
+        }
+        rec->unit = MB_UNIT_NONE;
+        return MB_OK;
+    }
+    if ((traits[rec->quantity] & TR_OPAQUE) != 0u) {
+        v->kind = MB_VALUE_BINARY;
+        v->flags |= MB_VALUE_OPAQUE;
+        return MB_OK;
+    }
+    decode_integer(p, n, rec, v);
+    scale_number(rec, vib);
+    return MB_OK;
+}
+
+/* ---- iterator ----------------------------------------------------------------------------- */
+
+void mb_records_init(mb_records_t *it, const uint8_t *apl, size_t len, unsigned options)
+{
+    if (it == NULL) {
+        return;
+    }
+    it->p = apl;
+    it->len = apl == NULL ? 0u : len;
+    it->pos = 0;
+    it->options = options;
+    it->status = 0;
+    it->manufacturer_data = NULL;
+    it->manufacturer_len = 0;
+    it->more_records_follow = false;
+}
+
+size_t mb_records_offset(const mb_records_t *it) { return it == NULL ? 0u : it->pos; }
+
+static void record_clear(mb_record_t *rec)
+{
+    static const mb_record_t empty = {0};
+    *rec = empty;
+}
+
+static int stop(mb_records_t *it, int status)
+{
+    it->status = status;
+    return status;
+}
+
+int mb_records_next(mb_records_t *it, mb_record_t *rec)
+{
+    if (it == NULL || rec == NULL) {
+        return MB_ERR_ARG;
+    }
+    if (it->status != 0) {
+        return it->status < 0 ? it->status : 0;
+    }
+    const uint8_t *p = it->p;
+    size_t len = it->len;
+    size_t pos = it->pos;
+
+    /* Special DIFs: fillers are skipped, 0F/1F end the records, 7F is a readout request. */
+    while (pos < len && (p[pos] & 0x0Fu) == 0x0Fu) {
+        uint8_t dif = p[pos];
+        if (dif == 0x2Fu) {
+            pos++;
+            continue;
+        }
+        it->pos = pos;
+        if (dif == 0x0Fu || dif == 0x1Fu) {
+            it->manufacturer_data = p + pos + 1;
+            it->manufacturer_len = len - pos - 1u;
+            it->more_records_follow = dif == 0x1Fu;
+            it->pos = len;
+            it->status = 1;
+            return 0;
+        }
+        if (dif != 0x7Fu) {
+            return stop(it, MB_ERR_REC_RESERVED_DIF);
+        }
+        record_clear(rec);
+        rec->dib = p + pos;
+        rec->dib_len = 1;
+        rec->flags = MB_RECORD_GLOBAL_READOUT;
+        it->pos = pos + 1u;
+        return 1;
+    }
+    it->pos = pos;
+    if (pos >= len) {
+        it->status = 1;
+        return 0;
+    }
+
+    record_clear(rec);
+    size_t start = pos;
+    uint8_t dif = p[pos++];
+    rec->dib = p + start;
+    rec->function = (mb_function_t)((dif >> 4) & 3u);
+    rec->data_field = (uint8_t)(dif & 0x0Fu);
+    rec->storage = (dif >> 6) & 1u;
+    uint8_t last = dif;
+    for (unsigned n = 0; (last & 0x80u) != 0u; n++) {
+        if (pos >= len) {
+            return stop(it, MB_ERR_REC_DIF_TRUNCATED);
+        }
+        if (n == MB_MAX_DIFE) {
+            return stop(it, MB_ERR_REC_TOO_MANY_DIFE);
+        }
+        last = p[pos++];
+        rec->storage |= (uint64_t)(last & 0x0Fu) << (1u + 4u * n);
+        rec->tariff |= (uint32_t)((last >> 4) & 3u) << (2u * n);
+        rec->subunit = (uint16_t)(rec->subunit | (((last >> 6) & 1u) << n));
+    }
+    rec->dib_len = (uint8_t)(pos - start);
+
+    mb_vib_t vib;
+    int vib_len = mb_internal_vib_parse(p + pos, len - pos, it->options, rec, &vib);
+    if (vib_len < 0) {
+        return stop(it, vib_len);
+    }
+    rec->vib = p + pos;
+    rec->vib_len = (uint8_t)vib_len;
+    pos += (size_t)vib_len;
+
+    size_t n = field_len[rec->data_field];
+    if (rec->data_field == 0x8u) {
+        rec->flags |= MB_RECORD_READOUT;
+    } else if (rec->data_field == 0xDu) {
+        if (pos >= len) {
+            return stop(it, MB_ERR_REC_DATA_TRUNCATED);
+        }
+        rec->lvar = p[pos++];
+        int l = lvar_len(rec->lvar);
+        if (l < 0) {
+            return stop(it, MB_ERR_REC_RESERVED_LVAR);
+        }
+        n = (size_t)l;
+    }
+    if (len - pos < n) {
+        return stop(it, MB_ERR_REC_DATA_TRUNCATED);
+    }
+    rec->data = p + pos;
+    rec->data_len = (uint16_t)n;
+    pos += n;
+    it->pos = pos;
+    (void)decode_value(rec, &vib);
+    return 1;
+}
+
+/* ---- encoder ------------------------------------------------------------------------------ */
+
+static void write_le(uint8_t *out, uint64_t v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        out[i] = (uint8_t)(v >> (8u * i));
+    }
+}
+
+/* Magnitude m as BCD into n bytes; a negative value sets the top nibble to F. */
+static int encode_bcd(uint8_t *out, size_t n, int64_t m, bool sign_nibble)
+{
+    bool negative = m < 0;
+    uint64_t mag = negative ? (uint64_t)0 - (uint64_t)m : (uint64_t)m;
+    if (negative && !sign_nibble) {
+        return MB_ERR_REC_RANGE;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned lo = (unsigned)(mag % 10u);
+        mag /= 10u;
+        unsigned hi = (unsigned)(mag % 10u);
+        mag /= 10u;
+        if (negative && i == n - 1u) {
+            if (hi != 0u) {
+                return MB_ERR_REC_RANGE; /* the top digit is needed for the sign */
+            }
+            hi = 0xFu;
+        }
+        out[i] = (uint8_t)(hi << 4 | lo);
+    }
+    return mag == 0u ? MB_OK : MB_ERR_REC_RANGE;
+}
+
+/* Undo scale_number(): the integer that, decoded through this VIB, gives the record's value. */
+static int unscale_number(const mb_record_t *rec, const mb_record_t *vibrec, const mb_vib_t *vib,
+                          int64_t *raw)
+{
+    int64_t m = rec->value.mantissa;
+    int e = rec->value.exponent;
+    if (vib->is_count || vib->duration_unit != 0u) {
+        mb_unit_t base;
+        int64_t f = unit_factor((mb_unit_t)vib->duration_unit, &base);
+        if (f != 0 && rec->unit == base) {
+            if (m % f != 0) {
+                return MB_ERR_REC_INEXACT;
+            }
+            m /= f;
+        }
+        *raw = m;
+        return e == 0 ? MB_OK : MB_ERR_REC_INEXACT;
+    }
+    mb_unit_t base;
+    int64_t f = unit_factor(vibrec->unit, &base);
+    if (f != 0 && rec->unit == base) {
+        if (m % f != 0) {
+            return MB_ERR_REC_INEXACT;
+        }
+        m /= f;
+    }
+    if (vib->has_offset) { /* subtract 10^offset_exponent at the value's exponent */
+        if (vib->offset_exponent < e) {
+            return MB_ERR_REC_INEXACT;
+        }
+        if (vib->offset_exponent - e > 18 ||
+            !add_checked(&m, -pow10_table[vib->offset_exponent - e])) {
+            return MB_ERR_REC_RANGE;
+        }
+    }
+    int target = vib->exponent;
+    if (vib->hca_scale) {
+        if (m % HCA_FACTOR != 0) {
+            return MB_ERR_REC_INEXACT;
+        }
+        m /= HCA_FACTOR;
+    }
+    if (e > target) {
+        if (e - target > 18 || !mul_checked(&m, pow10_table[e - target])) {
+            return MB_ERR_REC_RANGE;
+        }
+    } else if (e < target) {
+        if (target - e > 18 || m % pow10_table[target - e] != 0) {
+            return MB_ERR_REC_INEXACT;
+        }
+        m /= pow10_table[target - e];
+    }
+    *raw = m;
+    return MB_OK;
+}
+
+/* Does integer m fit n bytes, signed or unsigned? */
+static bool fits(int64_t m, size_t n, bool is_unsigned_value)
+{
+    if (n >= 8u) {
+        return !is_unsigned_value || m >= 0;
+    }
+    int64_t limit = (int64_t)1 << (8u * n - (is_unsigned_value ? 0u : 1u));
+    return is_unsigned_value ? (m >= 0 && m < limit) : (m >= -limit && m < limit);
+}
+
+/*
+ * The year fields of the date types: 7 bits, read as 2000..2080 for 0..80 and 1981..2027 for
+ * 81..127 (type F adds two hundred-year bits). @return false when @p year has no code.
+ */
+static bool year_code(uint16_t year, bool with_hundreds, unsigned *y, unsigned *hundred)
+{
+    *hundred = 0;
+    if (year >= 2000u && year <= 2080u) {
+        *y = year - 2000u;
+        return true;
+    }
+    if (year >= 1981u && year <= 1999u) {
+        *y = year - 1900u;
+        return true;
+    }
+    if (!with_hundreds || year < 2081u || year > 2199u) {
+        return false;
+    }
+    *hundred = (year - 1900u) / 100u;
+    *y = (year - 1900u) % 100u;
+    return true;
+}
+
+static int encode_date(const mb_datetime_t *dt, uint8_t *out, size_t n)
+{
+    unsigned y = 0, hundred = 0;
+    bool invalid = (dt->flags & MB_DT_INVALID) != 0u;
+    bool summer = (dt->flags & MB_DT_SUMMER_TIME) != 0u;
+    if (n == 3u) { /* type J: time only */
+        out[0] = (uint8_t)(dt->second & 0x3Fu);
+        out[1] = (uint8_t)(dt->minute & 0x3Fu);
+        out[2] = (uint8_t)(dt->hour & 0x1Fu);
+        return MB_OK;
+    }
+    if (n == 2u && invalid) { /* type G marks an invalid date with all ones */
+        out[0] = 0xFF;
+        out[1] = 0xFF;
+        return MB_OK;
+    }
+    if (!year_code(dt->year, n == 4u, &y, &hundred)) {
+        return MB_ERR_REC_RANGE;
+    }
+    uint8_t date_lo = (uint8_t)((y & 7u) << 5 | (dt->day & 0x1Fu));
+    uint8_t date_hi = (uint8_t)((y >> 3) << 4 | (dt->month & 0x0Fu));
+    switch (n) {
+    case 2:
+        out[0] = date_lo;
+        out[1] = date_hi;
+        return MB_OK;
+    case 4:
+        out[0] = (uint8_t)((invalid ? 0x80u : 0u) | (dt->minute & 0x3Fu));
+        out[1] = (uint8_t)((summer ? 0x80u : 0u) | hundred << 5 | (dt->hour & 0x1Fu));
+        out[2] = date_lo;
+        out[3] = date_hi;
+        return MB_OK;
+    default: /* 6: type I */
+        out[0] = (uint8_t)((summer ? 0x40u : 0u) | (dt->second & 0x3Fu));
+        out[1] = (uint8_t)((invalid ? 0x80u : 0u) | (dt->minute & 0x3Fu));
+        out[2] = (uint8_t)((dt->weekday & 7u) << 5 | (dt->hour & 0x1Fu));
+        out[3] = date_lo;
+        out[4] = date_hi;
+        out[5] = 0; /* DST deviation and week number: not kept */
+        return MB_OK;
+    }
+}
+
+/* The data bytes of @p rec into out (n bytes, the size the data field and LVAR give). */
+static int encode_data(const mb_record_t *rec, const mb_record_t *vibrec, const mb_vib_t *vib,
+                       uint8_t *out, size_t n)
+{
+    const mb_value_t *v = &rec->value;
+    uint8_t df = rec->data_field;
+    if (df == 0x0u || df == 0x8u) {
+        return v->kind == MB_VALUE_NONE ? MB_OK : MB_ERR_REC_KIND;
+    }
+    /* Values the decoder could only keep as bytes go back as those bytes. */
+    bool as_bytes = v->kind == MB_VALUE_TEXT || v->kind == MB_VALUE_BINARY ||
+                    (v->flags & (MB_VALUE_BCD_HEX | MB_VALUE_OVERFLOW)) != 0u;
+#if !MB_ENABLE_REAL32
+    as_bytes = as_bytes || v->kind == MB_VALUE_REAL;
+#endif
+    if (as_bytes) {
+        if (v->len != n || (v->bytes == NULL && n != 0u)) {
+            return MB_ERR_REC_KIND;
+        }
+        mb_internal_copy(out, v->bytes, n);
+        return MB_OK;
+    }
+    if (v->kind == MB_VALUE_DATE) {
+        if (!vib->is_date || (n != 2u && n != 3u && n != 4u && n != 6u) ||
+            (df != 0x2u && df != 0x3u && df != 0x4u && df != 0x6u)) {
+            return MB_ERR_REC_KIND;
+        }
+        return encode_date(&v->datetime, out, n);
+    }
+    if (v->kind == MB_VALUE_REAL) {
+#if MB_ENABLE_REAL32
+        if (df != 0x5u || v->exponent != vib->exponent) {
+            return MB_ERR_REC_KIND;
+        }
+        union {
+            uint32_t u;
+            float f;
+        } bits;
+        bits.f = v->real;
+        write_le(out, bits.u, 4);
+        return MB_OK;
+#endif
+    }
+    if (v->kind != MB_VALUE_NUMBER || df == 0x5u) {
+        return MB_ERR_REC_KIND;
+    }
+    int64_t raw;
+    int err = unscale_number(rec, vibrec, vib, &raw);
+    if (err != MB_OK) {
+        return err;
+    }
+    bool bcd = (df >= 0x9u && df != 0xDu) || (df == 0xDu && rec->lvar <= 0xD9u);
+    if (bcd) {
+        if (df == 0xDu) { /* LVAR C0..C9 positive, D0..D9 negative: no sign nibble */
+            bool negative = rec->lvar >= 0xD0u;
+            if ((raw < 0) != negative && raw != 0) {
+                return MB_ERR_REC_RANGE;
+            }
+            return encode_bcd(out, n, negative ? -raw : raw, false);
+        }
+        return encode_bcd(out, n, raw, true);
+    }
+    if (!fits(raw, n, is_unsigned(vibrec))) {
+        return MB_ERR_REC_RANGE;
+    }
+    write_le(out, (uint64_t)raw, n);
+    return MB_OK;
+}
+
+int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
+{
+    if (rec == NULL || (out == NULL && cap != 0u)) {
+        return MB_ERR_ARG;
+    }
+    if ((rec->flags & MB_RECORD_GLOBAL_READOUT) != 0u) {
+        if (cap < 1u) {
+            return MB_ERR_NOSPACE;
+        }
+        out[0] = 0x7F;
+        return 1;
+    }
+    if (rec->data_field > 0xEu || (unsigned)rec->function > 3u || rec->storage >> 41 != 0u ||
+        rec->tariff >> 20 != 0u || rec->subunit >> 10 != 0u || rec->vib == NULL ||
+        rec->vib_len == 0u) {
+        return MB_ERR_ARG;
+    }
+    /* The VIB is written as given; parsing it gives the scaling to undo. */
+    mb_record_t vibrec;
+    mb_vib_t vib;
+    record_clear(&vibrec);
+    int vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, 0, &vibrec, &vib);
+    if (vib_len != (int)rec->vib_len) { /* perhaps a plain-text unit in the older order */
+        record_clear(&vibrec);
+        vib_len =
+            mb_internal_vib_parse(rec->vib, rec->vib_len, MB_RECORDS_TEXT_AFTER_VIF, &vibrec, &vib);
+        if (vib_len != (int)rec->vib_len) {
+            return MB_ERR_ARG;
+        }
+    }
+
+    /* DIFEs: as many as storage (4 bits each after the DIF's 1), tariff (2) and subunit (1) need.
+     */
+    unsigned difes = 0;
+    while (difes < MB_MAX_DIFE &&
+           ((rec->storage >> (1u + 4u * difes)) != 0u || (rec->tariff >> (2u * difes)) != 0u ||
+            (rec->subunit >> difes) != 0u)) {
+        difes++;
+    }
+    size_t n = field_len[rec->data_field];
+    size_t lvar = rec->data_field == 0xDu ? 1u : 0u;
+    if (lvar != 0u) {
+        int l = lvar_len(rec->lvar);
+        if (l < 0) {
+            return MB_ERR_ARG;
+        }
+        n = (size_t)l;
+    }
+    size_t total = 1u + difes + rec->vib_len + lvar + n;
+    if (cap < total) {
+        return MB_ERR_NOSPACE;
+    }
+
+    size_t pos = 0;
+    out[pos++] = (uint8_t)((difes != 0u ? 0x80u : 0u) | (unsigned)(rec->storage & 1u) << 6 |
+                           (unsigned)rec->function << 4 | rec->data_field);
+    for (unsigned i = 0; i < difes; i++) {
+        unsigned d = (unsigned)((rec->storage >> (1u + 4u * i)) & 0x0Fu) |
+                     (unsigned)((rec->tariff >> (2u * i)) & 3u) << 4 |
+                     (unsigned)((rec->subunit >> i) & 1u) << 6;
+        out[pos++] = (uint8_t)((i + 1u < difes ? 0x80u : 0u) | d);
+    }
+    mb_internal_copy(out + pos, rec->vib, rec->vib_len);
+    pos += rec->vib_len;
+    if (lvar != 0u) {
+        out[pos++] = rec->lvar;
+    }
+    int err = encode_data(rec, &vibrec, &vib, out + pos, n);
+    if (err != MB_OK) {
+        return err;
+    }
+    return (int)total;
+}
