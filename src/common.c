@@ -44,6 +44,42 @@ const char *mb_strerror(int err)
 #endif
 }
 
+const char *mb_error_name(int err)
+{
+#if MB_ENABLE_TEXT
+    switch (err) {
+    case MB_OK: return "ok";
+    case MB_ERR_ARG: return "arg";
+    case MB_ERR_NOSPACE: return "nospace";
+    case MB_ERR_FRAME_EMPTY: return "frame_empty";
+    case MB_ERR_FRAME_START: return "frame_start";
+    case MB_ERR_FRAME_TRUNCATED: return "frame_truncated";
+    case MB_ERR_FRAME_LEN_MISMATCH: return "frame_len_mismatch";
+    case MB_ERR_FRAME_START2: return "frame_start2";
+    case MB_ERR_FRAME_LEN: return "frame_len";
+    case MB_ERR_FRAME_CFIELD: return "frame_cfield";
+    case MB_ERR_FRAME_STOP: return "frame_stop";
+    case MB_ERR_FRAME_CHECKSUM: return "frame_checksum";
+    case MB_ERR_FRAME_TRAILING: return "frame_trailing";
+    case MB_ERR_TPL_SHORT: return "tpl_short";
+    case MB_ERR_REC_DIF_TRUNCATED: return "rec_dif_truncated";
+    case MB_ERR_REC_VIF_TRUNCATED: return "rec_vif_truncated";
+    case MB_ERR_REC_DATA_TRUNCATED: return "rec_data_truncated";
+    case MB_ERR_REC_TOO_MANY_DIFE: return "rec_too_many_dife";
+    case MB_ERR_REC_TOO_MANY_VIFE: return "rec_too_many_vife";
+    case MB_ERR_REC_RESERVED_DIF: return "rec_reserved_dif";
+    case MB_ERR_REC_RESERVED_LVAR: return "rec_reserved_lvar";
+    case MB_ERR_REC_INEXACT: return "rec_inexact";
+    case MB_ERR_REC_RANGE: return "rec_range";
+    case MB_ERR_REC_KIND: return "rec_kind";
+    default: return "unknown";
+    }
+#else
+    (void)err;
+    return "";
+#endif
+}
+
 uint8_t mb_internal_sum8(const uint8_t *p, size_t len)
 {
     uint8_t sum = 0;

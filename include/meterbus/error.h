@@ -57,6 +57,12 @@ typedef enum mb_err {
  */
 const char *mb_strerror(int err);
 
+/**
+ * @return a stable snake_case name of @p err for machines ("frame_checksum" for
+ *         MB_ERR_FRAME_CHECKSUM, "ok" for MB_OK), or "unknown". "" when MB_ENABLE_TEXT is 0.
+ */
+const char *mb_error_name(int err);
+
 #ifdef __cplusplus
 }
 #endif

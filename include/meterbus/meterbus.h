@@ -10,6 +10,7 @@
 #include "meterbus/error.h"
 #include "meterbus/version.h"
 
+#include "meterbus/json.h"
 #include "meterbus/link.h"
 #include "meterbus/records.h"
 #include "meterbus/tpl.h"

@@ -1,0 +1,102 @@
+/**
+ * @file json.h
+ * @brief JSON output into a caller's buffer: a small streaming writer, and whole telegrams.
+ *
+ * No printf, no heap, no floating point unless MB_ENABLE_REAL32: numbers are written as exact
+ * decimal text from a record's mantissa and exponent. The writer never writes past the buffer;
+ * when the buffer is too small the result is an error and the buffer holds an empty string, never
+ * half a document. Strings are UTF-8 (texts from meters, ISO 8859-1, are converted).
+ */
+#ifndef MB_JSON_H
+#define MB_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "meterbus/config.h"
+#include "meterbus/error.h"
+#include "meterbus/link.h"
+#include "meterbus/records.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MB_JSON_MAX_DEPTH 16u /**< nesting depth of objects and arrays */
+
+/** Writer state; owned by the caller, members private. */
+typedef struct mb_json {
+    char *buf;         /**< private */
+    size_t cap;        /**< private */
+    size_t len;        /**< private */
+    int err;           /**< private: first error, sticky */
+    uint8_t depth;     /**< private */
+    uint32_t has_item; /**< private: bit n set when level n already holds an item */
+    bool after_key;    /**< private */
+} mb_json_t;
+
+/** Start writing into @p buf of @p cap bytes (the result is NUL-terminated, so cap >= 1). */
+void mb_json_init(mb_json_t *j, char *buf, size_t cap);
+
+void mb_json_begin_object(mb_json_t *j);
+void mb_json_end_object(mb_json_t *j);
+void mb_json_begin_array(mb_json_t *j);
+void mb_json_end_array(mb_json_t *j);
+/** An object member's name; the next value call writes its value. @p key is written escaped. */
+void mb_json_key(mb_json_t *j, const char *key);
+/** A NUL-terminated string, escaped. */
+void mb_json_string(mb_json_t *j, const char *s);
+/** @p n bytes as a string of two hex digits each ("0C14"). */
+void mb_json_hex(mb_json_t *j, const uint8_t *p, size_t n);
+void mb_json_int(mb_json_t *j, int64_t v);
+void mb_json_uint(mb_json_t *j, uint64_t v);
+/** mantissa * 10^exponent as exact decimal text: (2850427, -2) gives 28504.27. */
+void mb_json_decimal(mb_json_t *j, int64_t mantissa, int exponent);
+void mb_json_bool(mb_json_t *j, bool v);
+void mb_json_null(mb_json_t *j);
+
+/**
+ * Finish: checks that every object and array was closed, NUL-terminates.
+ * @return the length written (without the NUL), or MB_ERR_NOSPACE / MB_ERR_ARG (unbalanced, too
+ *         deep); on error the buffer holds "".
+ */
+int mb_json_finish(mb_json_t *j);
+
+/**
+ * Write one record as an object: "dif", "vif" (hex of the raw bytes), "storage", "tariff",
+ * "subunit", "function", "quantity", "unit", "value", and when present "text_unit", "per",
+ * "phase", "limit", "error", "action", "flags" (names of the combinable VIFEs), "invalid".
+ * The value is a number in the unit named, a string (ISO 8601 date/time, text, hex for binary and
+ * for BCD with hex digits), or null for no data.
+ */
+void mb_json_record(mb_json_t *j, const mb_record_t *rec);
+
+/**
+ * Write a whole wired frame as one object: "frame", "c", "a", "ci", then what the CI carries: for
+ * data records "id", "manufacturer", "version", "medium", "access", "status",
+ * "configuration", "records", "more_records_follow" (and "manufacturer_data"); "app_error";
+ * "alarm"; "fixed" for the legacy structure; "data" (hex) for anything else. Encrypted data
+ * (security mode != 0) gives "encrypted": true and no records.
+ *
+ * When the records cannot be read to the end, the object has every record before the problem and
+ * "error": {"code", "message", "offset"}.
+ *
+ * @param options MB_RECORDS_* for the record iterator
+ * @param decode_error set to MB_OK, or the error reported in the object
+ * @return the length written, or MB_ERR_NOSPACE (buffer holds "")
+ */
+int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t cap,
+                  int *decode_error);
+
+/**
+ * Write {"error": {"code": "...", "message": "..."}} for @p err (mb_error_name(), mb_strerror()).
+ * @return the length written, or MB_ERR_NOSPACE
+ */
+int mb_json_error(int err, char *out, size_t cap);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MB_JSON_H */
