@@ -18,8 +18,23 @@ void mb_internal_frame_view(const uint8_t *buf, mb_frame_t *frame);
 /* 8-bit sum of @p len bytes: the wired frame checksum (EN 13757-2). */
 uint8_t mb_internal_sum8(const uint8_t *p, size_t len);
 
-/* Byte copy without <string.h>: the core builds for freestanding targets that have none. */
-void mb_internal_copy(uint8_t *dst, const uint8_t *src, size_t len);
+/*
+ * Byte copy without <string.h>, which freestanding targets may lack: the compiler's builtin where
+ * there is one (memcpy is on the core's allowed-symbol list, and constant lengths inline), a loop
+ * elsewhere. A zero length never touches the pointers, which may then be NULL.
+ */
+static inline void mb_internal_copy(uint8_t *dst, const uint8_t *src, size_t len)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    if (len != 0u) {
+        __builtin_memcpy(dst, src, len);
+    }
+#else
+    for (size_t i = 0; i < len; i++) {
+        dst[i] = src[i];
+    }
+#endif
+}
 
 #include "meterbus/records.h"
 

@@ -1,12 +1,537 @@
 /*
  * JSON output: a streaming writer into a caller's buffer with a sticky error, exact decimals, and
  * the layout of records and whole wired frames.
+ *
+ * Every write goes through a cursor (next byte, end of the room) kept in registers for the length
+ * of one call, so that a bounds check costs a compare and writing a record costs a few
+ * instructions per output byte. mb_json_t keeps the position between calls.
  */
 #include "meterbus/json.h"
 
 #include "meterbus/tpl.h"
 
 #include "internal.h"
+
+/* ---- cursor ------------------------------------------------------------------------------- */
+
+typedef struct cursor {
+    char *o;   /* next byte */
+    char *end; /* one byte is always left after end for the final NUL */
+    bool full; /* a write did not fit: the document is lost */
+} cursor_t;
+
+static inline cursor_t cursor_begin(const mb_json_t *j)
+{
+    cursor_t c;
+    c.full = j->err != MB_OK;
+    c.o = c.full ? NULL : j->buf + j->len;
+    c.end = c.full ? NULL : j->buf + j->cap - 1u;
+    return c;
+}
+
+static inline void cursor_end(mb_json_t *j, const cursor_t *c)
+{
+    if (j->err != MB_OK) {
+        return;
+    }
+    if (c->full) {
+        j->err = MB_ERR_NOSPACE;
+    } else {
+        j->len = (size_t)(c->o - j->buf);
+    }
+}
+
+/*
+ * Every piece of output is measured first (its exact length) and then written without further
+ * checks: reserve() is the one bounds check. @return where to write, or NULL when it does not fit.
+ */
+static inline char *reserve(cursor_t *c, size_t n)
+{
+    if (c->full || (size_t)(c->end - c->o) < n) {
+        c->full = true;
+        return NULL;
+    }
+    char *at = c->o;
+    c->o += n;
+    return at;
+}
+
+static inline char *w_mem(char *o, const char *s, size_t n)
+{
+    if (n > 8u) {
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)s, n);
+        return o + n;
+    }
+    for (size_t i = 0; i < n; i++) { /* short runs (digits) are cheaper copied here */
+        o[i] = s[i];
+    }
+    return o + n;
+}
+
+/* A string literal: its length is known at compile time and the copy is inlined. */
+#define W_LIT(o, s)                                                                \
+    ((void)mb_internal_copy((uint8_t *)(o), (const uint8_t *)(s), sizeof(s) - 1u), \
+     (o) + sizeof(s) - 1u)
+#define LEN_LIT(s) (sizeof(s) - 1u)
+
+static inline void c_put(cursor_t *c, const char *s, size_t n)
+{
+    char *o = reserve(c, n);
+    if (o != NULL) {
+        (void)w_mem(o, s, n);
+    }
+}
+
+static inline void c_char(cursor_t *c, char ch)
+{
+    char *o = reserve(c, 1);
+    if (o != NULL) {
+        *o = ch;
+    }
+}
+
+#define C_LIT(c, s) c_put((c), (s), LEN_LIT(s))
+
+static size_t cstrlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return n;
+}
+
+/* ---- measured pieces: len_*() gives the exact length, w_*() writes it ---------------------- */
+
+static const char hex_digits[] = "0123456789abcdef";
+
+/* JSON escapes; bytes >= 0x80 in meter texts are ISO 8859-1, written as UTF-8. */
+static size_t escaped_len(uint8_t ch, bool latin1)
+{
+    if (ch == '"' || ch == '\\') {
+        return 2;
+    }
+    if (ch < 0x20u || ch == 0x7Fu) {
+        return 6;
+    }
+    return (latin1 && ch >= 0x80u) ? 2u : 1u;
+}
+
+static char *w_escaped(char *o, uint8_t ch, bool latin1)
+{
+    if (ch == '"' || ch == '\\') {
+        *o++ = '\\';
+        *o++ = (char)ch;
+    } else if (ch < 0x20u || ch == 0x7Fu) {
+        o = W_LIT(o, "\\u00");
+        *o++ = hex_digits[ch >> 4];
+        *o++ = hex_digits[ch & 0xFu];
+    } else if (latin1 && ch >= 0x80u) {
+        *o++ = (char)(0xC0u | (ch >> 6));
+        *o++ = (char)(0x80u | (ch & 0x3Fu));
+    } else {
+        *o++ = (char)ch;
+    }
+    return o;
+}
+
+/* A text from a meter (ISO 8859-1), reversed when sent last character first; with quotes. */
+static size_t len_text(const uint8_t *p, size_t n)
+{
+    size_t len = 2;
+    for (size_t i = 0; i < n; i++) {
+        len += escaped_len(p[i], true);
+    }
+    return len;
+}
+
+static char *w_text(char *o, const uint8_t *p, size_t n, bool reversed)
+{
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        o = w_escaped(o, p[reversed ? n - 1u - i : i], true);
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* A UTF-8 string with quotes (keys, messages), escaped. */
+static char *w_string(char *o, const char *s)
+{
+    *o++ = '"';
+    for (; *s != '\0'; s++) {
+        o = w_escaped(o, (uint8_t)*s, false);
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* Bytes as a quoted string of hex digits. */
+static size_t len_hex(size_t n) { return 2u * n + 2u; }
+
+static char *w_hex(char *o, const uint8_t *p, size_t n)
+{
+    *o++ = '"';
+    for (size_t i = 0; i < n; i++) {
+        *o++ = hex_digits[p[i] >> 4];
+        *o++ = hex_digits[p[i] & 0xFu];
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* BCD sent with hex digits: the digits as printed, most significant first ("0500023E"). */
+static char *w_bcd_digits(char *o, const uint8_t *p, size_t n)
+{
+    static const char upper[] = "0123456789ABCDEF";
+    *o++ = '"';
+    for (size_t i = n; i-- > 0u;) {
+        *o++ = upper[p[i] >> 4];
+        *o++ = upper[p[i] & 0xFu];
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* A number mag * 10^exponent, its digits converted once and laid out on writing. */
+typedef struct num {
+    char digits[20];
+    uint8_t first; /* index of the first digit */
+    bool negative; /* and not zero */
+    int exponent;
+} num_t;
+
+static void num_init(num_t *n, bool negative, uint64_t mag, int exponent)
+{
+    uint8_t i = sizeof n->digits;
+    do {
+        n->digits[--i] = (char)('0' + (char)(mag % 10u));
+        mag /= 10u;
+    } while (mag != 0u);
+    n->first = i;
+    bool zero = i == sizeof n->digits - 1u && n->digits[i] == '0';
+    n->negative = negative && !zero;
+    n->exponent = zero && exponent > 0 ? 0 : exponent;
+}
+
+static void num_int(num_t *n, int64_t v, int exponent)
+{
+    num_init(n, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, exponent);
+}
+
+static size_t len_num(const num_t *n)
+{
+    size_t digits = sizeof n->digits - n->first;
+    size_t len = digits + (n->negative ? 1u : 0u);
+    if (n->exponent >= 0) {
+        return len + (size_t)n->exponent;
+    }
+    size_t frac = (size_t)-n->exponent;
+    return digits > frac ? len + 1u : len + 2u + (frac - digits);
+}
+
+static char *w_zeros(char *o, size_t k)
+{
+    while (k-- > 0u) {
+        *o++ = '0';
+    }
+    return o;
+}
+
+static char *w_num(char *o, const num_t *n)
+{
+    const char *d = n->digits + n->first;
+    size_t digits = sizeof n->digits - n->first;
+    if (n->negative) {
+        *o++ = '-';
+    }
+    if (n->exponent >= 0) {
+        o = w_mem(o, d, digits);
+        return w_zeros(o, (size_t)n->exponent);
+    }
+    size_t frac = (size_t)-n->exponent;
+    if (digits > frac) {
+        o = w_mem(o, d, digits - frac);
+        *o++ = '.';
+        return w_mem(o, d + digits - frac, frac);
+    }
+    *o++ = '0';
+    *o++ = '.';
+    o = w_zeros(o, frac - digits);
+    return w_mem(o, d, digits);
+}
+
+/* Storage, tariff and subunit: almost always a single digit. */
+typedef struct small {
+    uint64_t v;
+    num_t num; /* used when v > 9 */
+} small_t;
+
+static size_t small_prepare(small_t *sm, uint64_t v)
+{
+    sm->v = v;
+    if (v < 10u) {
+        return 1;
+    }
+    num_init(&sm->num, false, v, 0);
+    return len_num(&sm->num);
+}
+
+static inline char *w_small(char *o, const small_t *sm)
+{
+    if (sm->v < 10u) {
+        *o++ = (char)('0' + (char)sm->v);
+        return o;
+    }
+    return w_num(o, &sm->num);
+}
+
+#if MB_ENABLE_REAL32
+/*
+ * A float with 9 significant digits, which identify every float exactly, times 10^exponent.
+ * Scaling in double keeps the error far below the ninth digit. @return false for NaN and
+ * infinity, which have no JSON number.
+ */
+static bool num_real(num_t *n, float f, int exponent)
+{
+    if (f != f || f - f != 0.0f) {
+        return false;
+    }
+    double v = f;
+    bool negative = v < 0.0;
+    if (negative) {
+        v = -v;
+    }
+    if (v == 0.0) {
+        num_init(n, false, 0, 0);
+        return true;
+    }
+    int e10 = 0;
+    while (v >= 1e9) {
+        v /= 10.0;
+        e10++;
+    }
+    while (v < 1e8) {
+        v *= 10.0;
+        e10--;
+    }
+    uint64_t d = (uint64_t)(v + 0.5);
+    if (d >= 1000000000u) {
+        d /= 10u;
+        e10++;
+    }
+    while (d % 10u == 0u) {
+        d /= 10u;
+        e10++;
+    }
+    num_init(n, negative, d, e10 + exponent);
+    return true;
+}
+#endif
+
+static void two_digits(char *out, unsigned v)
+{
+    out[0] = (char)('0' + (char)(v / 10u % 10u));
+    out[1] = (char)('0' + (char)(v % 10u));
+}
+
+/* ISO 8601 with quotes: "2008-05-31T23:50", "2008-05-31", "23:50:12", ... @return length. */
+static size_t format_date(char s[22], const mb_datetime_t *dt)
+{
+    size_t n = 0;
+    s[n++] = '"';
+    if ((dt->flags & MB_DT_HAS_DATE) != 0u) {
+        two_digits(s + n, dt->year / 100u);
+        two_digits(s + n + 2u, dt->year % 100u);
+        s[n + 4u] = '-';
+        two_digits(s + n + 5u, dt->month);
+        s[n + 7u] = '-';
+        two_digits(s + n + 8u, dt->day);
+        n += 10u;
+        if ((dt->flags & MB_DT_HAS_TIME) != 0u) {
+            s[n++] = 'T';
+        }
+    }
+    if ((dt->flags & MB_DT_HAS_TIME) != 0u) {
+        two_digits(s + n, dt->hour);
+        s[n + 2u] = ':';
+        two_digits(s + n + 3u, dt->minute);
+        n += 5u;
+        if ((dt->flags & MB_DT_HAS_SECOND) != 0u) {
+            s[n] = ':';
+            two_digits(s + n + 1u, dt->second);
+            n += 3u;
+        }
+    }
+    s[n++] = '"';
+    return n;
+}
+
+/* A record value, prepared: how it is written and how long it is. */
+typedef struct value_out {
+    enum { VO_NUM, VO_HEX, VO_BCD, VO_TEXT, VO_DATE, VO_NULL } how;
+    size_t len;
+    num_t num;
+    char date[22];
+} value_out_t;
+
+static void value_prepare(value_out_t *vo, const mb_value_t *v)
+{
+    if ((v->flags & MB_VALUE_BCD_HEX) != 0u) {
+        vo->how = VO_BCD;
+        vo->len = len_hex(v->len);
+        return;
+    }
+    if ((v->flags & MB_VALUE_OVERFLOW) != 0u) {
+        vo->how = VO_HEX;
+        vo->len = len_hex(v->len);
+        return;
+    }
+    switch (v->kind) {
+    case MB_VALUE_NUMBER:
+        vo->how = VO_NUM;
+        num_int(&vo->num, v->mantissa, v->exponent);
+        vo->len = len_num(&vo->num);
+        return;
+    case MB_VALUE_REAL:
+#if MB_ENABLE_REAL32
+        if (num_real(&vo->num, v->real, v->exponent)) {
+            vo->how = VO_NUM;
+            vo->len = len_num(&vo->num);
+        } else {
+            vo->how = VO_NULL;
+            vo->len = 4;
+        }
+#else
+        vo->how = VO_HEX;
+        vo->len = len_hex(v->len);
+#endif
+        return;
+    case MB_VALUE_DATE:
+        vo->how = VO_DATE;
+        vo->len = format_date(vo->date, &v->datetime);
+        return;
+    case MB_VALUE_TEXT:
+        vo->how = VO_TEXT;
+        vo->len = len_text(v->bytes, v->len);
+        return;
+    case MB_VALUE_BINARY:
+        vo->how = VO_HEX;
+        vo->len = len_hex(v->len);
+        return;
+    default:
+        vo->how = VO_NULL;
+        vo->len = 4;
+        return;
+    }
+}
+
+static char *w_value(char *o, const value_out_t *vo, const mb_value_t *v)
+{
+    switch (vo->how) {
+    case VO_NUM: return w_num(o, &vo->num);
+    case VO_HEX: return w_hex(o, v->bytes, v->len);
+    case VO_BCD: return w_bcd_digits(o, v->bytes, v->len);
+    case VO_TEXT: return w_text(o, v->bytes, v->len, true);
+    case VO_DATE: return w_mem(o, vo->date, vo->len);
+    default: return W_LIT(o, "null");
+    }
+}
+
+/*
+ * One of the library's own names, with quotes (names need no escaping), or the numeric code when
+ * the build has no text tables (the name is then ""). Writing copies up to the NUL in one pass;
+ * the exact length is only measured when the room is too tight for the bound NAME_BOUND.
+ */
+#define NAME_MAX_LEN 48u /* every name of the library is shorter (tests check it) */
+#define NAME_BOUND   (NAME_MAX_LEN + 2u)
+
+typedef struct name_out {
+    const char *s;
+    unsigned code;
+} name_out_t;
+
+static size_t name_len(const name_out_t *no)
+{
+    if (no->s[0] == '\0') {
+        num_t n;
+        num_init(&n, false, no->code, 0);
+        return len_num(&n);
+    }
+    return cstrlen(no->s) + 2u;
+}
+
+static char *w_name(char *o, const name_out_t *no)
+{
+    const char *s = no->s;
+    if (*s == '\0') {
+        num_t n;
+        num_init(&n, false, no->code, 0);
+        return w_num(o, &n);
+    }
+    *o++ = '"';
+    while (*s != '\0') {
+        *o++ = *s++;
+    }
+    *o++ = '"';
+    return o;
+}
+
+/* ---- cursor writes of measured pieces ----------------------------------------------------- */
+
+static void c_hex(cursor_t *c, const uint8_t *p, size_t n)
+{
+    char *o = reserve(c, len_hex(n));
+    if (o != NULL) {
+        (void)w_hex(o, p, n);
+    }
+}
+
+static void c_string(cursor_t *c, const char *s)
+{
+    size_t n = 0, extra = 0;
+    for (; s[n] != '\0'; n++) {
+        uint8_t ch = (uint8_t)s[n];
+        if (ch < 0x20u || ch == '"' || ch == '\\' || ch == 0x7Fu) {
+            extra += escaped_len(ch, false) - 1u;
+        }
+    }
+    char *o = reserve(c, n + extra + 2u);
+    if (o == NULL) {
+        return;
+    }
+    if (extra != 0u) {
+        (void)w_string(o, s);
+        return;
+    }
+    *o++ = '"';
+    o = w_mem(o, s, n);
+    *o = '"';
+}
+
+static void c_num(cursor_t *c, const num_t *n)
+{
+    char *o = reserve(c, len_num(n));
+    if (o != NULL) {
+        (void)w_num(o, n);
+    }
+}
+
+static void c_name(cursor_t *c, const char *name, unsigned code)
+{
+    name_out_t no = {name, code};
+    char *o = reserve(c, name_len(&no));
+    if (o != NULL) {
+        (void)w_name(o, &no);
+    }
+}
+
+static void c_uint(cursor_t *c, uint64_t v)
+{
+    num_t n;
+    num_init(&n, false, v, 0);
+    c_num(c, &n);
+}
 
 /* ---- writer ------------------------------------------------------------------------------- */
 
@@ -24,26 +549,8 @@ void mb_json_init(mb_json_t *j, char *buf, size_t cap)
     j->after_key = false;
 }
 
-/* Append raw bytes, keeping one byte free for the final NUL. */
-static void put(mb_json_t *j, const char *s, size_t n)
-{
-    if (j->err != MB_OK) {
-        return;
-    }
-    if (j->cap - j->len <= n) {
-        j->err = MB_ERR_NOSPACE;
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        j->buf[j->len + i] = s[i];
-    }
-    j->len += n;
-}
-
-static void put_char(mb_json_t *j, char c) { put(j, &c, 1); }
-
 /* Before any value or key: the comma that separates it from the previous item. */
-static void item(mb_json_t *j)
+static void item(mb_json_t *j, cursor_t *c)
 {
     if (j->after_key) {
         j->after_key = false;
@@ -51,15 +558,17 @@ static void item(mb_json_t *j)
     }
     uint32_t bit = (uint32_t)1 << j->depth;
     if ((j->has_item & bit) != 0u) {
-        put_char(j, ',');
+        c_char(c, ',');
     }
     j->has_item |= bit;
 }
 
-static void open_level(mb_json_t *j, char c)
+static void open_level(mb_json_t *j, char ch)
 {
-    item(j);
-    put_char(j, c);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_char(&c, ch);
+    cursor_end(j, &c);
     if (j->depth + 1u >= MB_JSON_MAX_DEPTH) {
         if (j->err == MB_OK) {
             j->err = MB_ERR_ARG;
@@ -70,16 +579,18 @@ static void open_level(mb_json_t *j, char c)
     j->has_item &= ~((uint32_t)1 << j->depth);
 }
 
-static void close_level(mb_json_t *j, char c)
+static void close_level(mb_json_t *j, char ch)
 {
-    if (j->depth == 0u) {
+    if (j->depth == 0u || j->after_key) {
         if (j->err == MB_OK) {
             j->err = MB_ERR_ARG;
         }
         return;
     }
     j->depth--;
-    put_char(j, c);
+    cursor_t c = cursor_begin(j);
+    c_char(&c, ch);
+    cursor_end(j, &c);
 }
 
 void mb_json_begin_object(mb_json_t *j) { open_level(j, '{'); }
@@ -87,153 +598,77 @@ void mb_json_end_object(mb_json_t *j) { close_level(j, '}'); }
 void mb_json_begin_array(mb_json_t *j) { open_level(j, '['); }
 void mb_json_end_array(mb_json_t *j) { close_level(j, ']'); }
 
-static const char hex_digits[] = "0123456789abcdef";
-
-/* Escape for JSON; bytes >= 0x80 are taken as ISO 8859-1 and written as UTF-8. */
-static void put_escaped_byte(mb_json_t *j, uint8_t c)
-{
-    if (c == '"' || c == '\\') {
-        char e[2] = {'\\', (char)c};
-        put(j, e, 2);
-    } else if (c < 0x20u || c == 0x7Fu) {
-        char e[6] = {'\\', 'u', '0', '0', hex_digits[c >> 4], hex_digits[c & 0xFu]};
-        put(j, e, 6);
-    } else if (c >= 0x80u) {
-        char u[2] = {(char)(0xC0u | (c >> 6)), (char)(0x80u | (c & 0x3Fu))};
-        put(j, u, 2);
-    } else {
-        put_char(j, (char)c);
-    }
-}
-
-/* A string given as bytes; reversed for texts that meters send last character first. */
-static void string_bytes(mb_json_t *j, const uint8_t *p, size_t n, bool reversed)
-{
-    item(j);
-    put_char(j, '"');
-    for (size_t i = 0; i < n; i++) {
-        put_escaped_byte(j, p[reversed ? n - 1u - i : i]);
-    }
-    put_char(j, '"');
-}
-
-/* Names and keys are the library's own UTF-8 strings: only quotes and controls need escaping. */
-static void put_utf8_escaped(mb_json_t *j, const char *s)
-{
-    put_char(j, '"');
-    for (; *s != '\0'; s++) {
-        uint8_t c = (uint8_t)*s;
-        if (c >= 0x80u) {
-            put_char(j, (char)c);
-        } else {
-            put_escaped_byte(j, c);
-        }
-    }
-    put_char(j, '"');
-}
-
 void mb_json_key(mb_json_t *j, const char *key)
 {
-    item(j);
-    put_utf8_escaped(j, key);
-    put_char(j, ':');
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_string(&c, key);
+    c_char(&c, ':');
+    cursor_end(j, &c);
     j->after_key = true;
 }
 
 void mb_json_string(mb_json_t *j, const char *s)
 {
-    item(j);
-    put_utf8_escaped(j, s);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_string(&c, s);
+    cursor_end(j, &c);
 }
 
 void mb_json_hex(mb_json_t *j, const uint8_t *p, size_t n)
 {
-    item(j);
-    put_char(j, '"');
-    for (size_t i = 0; i < n; i++) {
-        char h[2] = {hex_digits[p[i] >> 4], hex_digits[p[i] & 0xFu]};
-        put(j, h, 2);
-    }
-    put_char(j, '"');
-}
-
-/* Decimal digits of v into the end of tmp[20]; @return the first digit's index. */
-static size_t utoa(uint64_t v, char tmp[20])
-{
-    size_t i = 20;
-    do {
-        tmp[--i] = (char)('0' + (char)(v % 10u));
-        v /= 10u;
-    } while (v != 0u);
-    return i;
-}
-
-static void put_zeros(mb_json_t *j, size_t n)
-{
-    static const char zeros[16] = "0000000000000000";
-    while (n > 0u) {
-        size_t k = n < sizeof zeros ? n : sizeof zeros;
-        put(j, zeros, k);
-        n -= k;
-    }
-}
-
-static void decimal(mb_json_t *j, bool negative, uint64_t mag, int exponent)
-{
-    char tmp[20];
-    size_t first = utoa(mag, tmp);
-    size_t digits = 20u - first;
-    if (negative && mag != 0u) {
-        put_char(j, '-');
-    }
-    if (exponent >= 0) {
-        put(j, tmp + first, digits);
-        if (mag != 0u) {
-            put_zeros(j, (size_t)exponent);
-        }
-        return;
-    }
-    size_t frac = (size_t)-exponent;
-    if (digits > frac) {
-        put(j, tmp + first, digits - frac);
-        put_char(j, '.');
-        put(j, tmp + first + digits - frac, frac);
-    } else {
-        put(j, "0.", 2);
-        put_zeros(j, frac - digits);
-        put(j, tmp + first, digits);
-    }
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_hex(&c, p, n);
+    cursor_end(j, &c);
 }
 
 void mb_json_uint(mb_json_t *j, uint64_t v)
 {
-    item(j);
-    decimal(j, false, v, 0);
+    num_t n;
+    num_init(&n, false, v, 0);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_num(&c, &n);
+    cursor_end(j, &c);
 }
 
-void mb_json_int(mb_json_t *j, int64_t v)
-{
-    item(j);
-    decimal(j, v < 0, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, 0);
-}
+void mb_json_int(mb_json_t *j, int64_t v) { mb_json_decimal(j, v, 0); }
 
 void mb_json_decimal(mb_json_t *j, int64_t mantissa, int exponent)
 {
-    item(j);
-    uint64_t mag = mantissa < 0 ? (uint64_t)0 - (uint64_t)mantissa : (uint64_t)mantissa;
-    decimal(j, mantissa < 0, mag, exponent);
+    num_t n;
+    num_int(&n, mantissa, exponent);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_num(&c, &n);
+    cursor_end(j, &c);
 }
 
 void mb_json_bool(mb_json_t *j, bool v)
 {
-    item(j);
-    put(j, v ? "true" : "false", v ? 4u : 5u);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_put(&c, v ? "true" : "false", v ? 4u : 5u);
+    cursor_end(j, &c);
 }
 
 void mb_json_null(mb_json_t *j)
 {
-    item(j);
-    put(j, "null", 4);
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    C_LIT(&c, "null");
+    cursor_end(j, &c);
+}
+
+/* A library name (or its code without text tables) as a value. */
+static void name_value(mb_json_t *j, const char *name, unsigned code)
+{
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_name(&c, name, code);
+    cursor_end(j, &c);
 }
 
 int mb_json_finish(mb_json_t *j)
@@ -254,136 +689,7 @@ int mb_json_finish(mb_json_t *j)
     return (int)j->len;
 }
 
-/* ---- values ------------------------------------------------------------------------------- */
-
-#if MB_ENABLE_REAL32
-/*
- * A float with 9 significant digits, which identify every float exactly, times 10^exponent.
- * Scaling in double keeps the error far below the ninth digit.
- */
-static void real_value(mb_json_t *j, float f, int exponent)
-{
-    if (f != f || f - f != 0.0f) { /* NaN or infinity have no JSON number */
-        mb_json_null(j);
-        return;
-    }
-    double v = f;
-    bool negative = v < 0.0;
-    if (negative) {
-        v = -v;
-    }
-    if (v == 0.0) {
-        mb_json_int(j, 0);
-        return;
-    }
-    int e10 = 0;
-    while (v >= 1e9) {
-        v /= 10.0;
-        e10++;
-    }
-    while (v < 1e8) {
-        v *= 10.0;
-        e10--;
-    }
-    uint64_t d = (uint64_t)(v + 0.5);
-    if (d >= 1000000000u) {
-        d /= 10u;
-        e10++;
-    }
-    while (d % 10u == 0u) {
-        d /= 10u;
-        e10++;
-    }
-    item(j);
-    decimal(j, negative, d, e10 + exponent);
-}
-#endif
-
-static void two_digits(char *out, unsigned v)
-{
-    out[0] = (char)('0' + (char)(v / 10u % 10u));
-    out[1] = (char)('0' + (char)(v % 10u));
-}
-
-/* ISO 8601: "2008-05-31T23:50", "2008-05-31", "23:50:12", "2008-05-31T23:50:12". */
-static void date_value(mb_json_t *j, const mb_datetime_t *dt)
-{
-    char s[20];
-    size_t n = 0;
-    if ((dt->flags & MB_DT_HAS_DATE) != 0u) {
-        two_digits(s, dt->year / 100u);
-        two_digits(s + 2, dt->year % 100u);
-        s[4] = '-';
-        two_digits(s + 5, dt->month);
-        s[7] = '-';
-        two_digits(s + 8, dt->day);
-        n = 10;
-        if ((dt->flags & MB_DT_HAS_TIME) != 0u) {
-            s[n++] = 'T';
-        }
-    }
-    if ((dt->flags & MB_DT_HAS_TIME) != 0u) {
-        two_digits(s + n, dt->hour);
-        s[n + 2u] = ':';
-        two_digits(s + n + 3u, dt->minute);
-        n += 5u;
-        if ((dt->flags & MB_DT_HAS_SECOND) != 0u) {
-            s[n] = ':';
-            two_digits(s + n + 1u, dt->second);
-            n += 3u;
-        }
-    }
-    string_bytes(j, (const uint8_t *)s, n, false);
-}
-
-/* BCD sent with hex digits: the digits as printed, most significant first ("0500023E"). */
-static void bcd_digits(mb_json_t *j, const uint8_t *p, size_t n)
-{
-    static const char upper[] = "0123456789ABCDEF";
-    item(j);
-    put_char(j, '"');
-    for (size_t i = n; i-- > 0u;) {
-        char h[2] = {upper[p[i] >> 4], upper[p[i] & 0xFu]};
-        put(j, h, 2);
-    }
-    put_char(j, '"');
-}
-
-static void value(mb_json_t *j, const mb_value_t *v)
-{
-    if ((v->flags & MB_VALUE_BCD_HEX) != 0u) {
-        bcd_digits(j, v->bytes, v->len);
-        return;
-    }
-    if ((v->flags & MB_VALUE_OVERFLOW) != 0u) {
-        mb_json_hex(j, v->bytes, v->len);
-        return;
-    }
-    switch (v->kind) {
-    case MB_VALUE_NUMBER: mb_json_decimal(j, v->mantissa, v->exponent); return;
-    case MB_VALUE_REAL:
-#if MB_ENABLE_REAL32
-        real_value(j, v->real, v->exponent);
-#else
-        mb_json_hex(j, v->bytes, v->len);
-#endif
-        return;
-    case MB_VALUE_DATE: date_value(j, &v->datetime); return;
-    case MB_VALUE_TEXT: string_bytes(j, v->bytes, v->len, true); return;
-    case MB_VALUE_BINARY: mb_json_hex(j, v->bytes, v->len); return;
-    default: mb_json_null(j); return;
-    }
-}
-
-/* A name, or the numeric code when the build has no text tables. */
-static void name_or_code(mb_json_t *j, const char *name, unsigned code)
-{
-    if (name[0] != '\0') {
-        mb_json_string(j, name);
-    } else {
-        mb_json_uint(j, code);
-    }
-}
+/* ---- records ------------------------------------------------------------------------------ */
 
 /* Names of the mb_record_t::vife_flags bits, in bit order. */
 static const char *const vife_flag_names[25] = {
@@ -414,109 +720,192 @@ static const char *const vife_flag_names[25] = {
     "offset",
 };
 
+/* An optional member of a record: a literal key and a name. */
+typedef struct member {
+    const char *key; /* NULL when absent */
+    size_t key_len;
+    name_out_t name;
+} member_t;
+
+static size_t member_set(member_t *m, const char *key, size_t key_len, const char *name,
+                         unsigned code)
+{
+    m->key = key;
+    m->key_len = key_len;
+    m->name.s = name;
+    m->name.code = code;
+    return key_len;
+}
+
+/* The name function is only called for members that are present. */
+#define MEMBER(m, present, k, name, code) \
+    ((m)->key = NULL, (present) ? member_set((m), (k), LEN_LIT(k), (name), (unsigned)(code)) : 0u)
+
+/*
+ * Records are the bulk of every document. Each is measured (exactly, but for names, which count
+ * with their bound), checked against the room once and written without further checks; only when
+ * the room is too tight for that bound are the names measured too.
+ */
 void mb_json_record(mb_json_t *j, const mb_record_t *rec)
 {
-    mb_json_begin_object(j);
-    mb_json_key(j, "dif");
-    mb_json_hex(j, rec->dib, rec->dib_len);
-    mb_json_key(j, "vif");
-    mb_json_hex(j, rec->vib, rec->vib_len);
-    mb_json_key(j, "storage");
-    mb_json_uint(j, rec->storage);
-    mb_json_key(j, "tariff");
-    mb_json_uint(j, rec->tariff);
-    mb_json_key(j, "subunit");
-    mb_json_uint(j, rec->subunit);
-    mb_json_key(j, "function");
-    name_or_code(j, mb_function_name(rec->function), (unsigned)rec->function);
-    mb_json_key(j, "quantity");
-    name_or_code(j, mb_quantity_name(rec->quantity), (unsigned)rec->quantity);
-    mb_json_key(j, "unit");
-    mb_json_string(j, mb_unit_name(rec->unit));
-    mb_json_key(j, "value");
-    value(j, &rec->value);
-    if ((rec->flags & MB_RECORD_TEXT_UNIT) != 0u) {
-        mb_json_key(j, "text_unit");
-        string_bytes(j, rec->text_unit, rec->text_unit_len, true);
+    small_t storage, tariff, subunit;
+    name_out_t fn = {mb_function_name(rec->function), (unsigned)rec->function};
+    name_out_t qty = {mb_quantity_name(rec->quantity), (unsigned)rec->quantity};
+    value_out_t vo;
+    member_t opt[5];
+    const char *unit = mb_unit_name(rec->unit);
+    bool text_unit = (rec->flags & MB_RECORD_TEXT_UNIT) != 0u;
+    unsigned names = 3; /* function, quantity, unit */
+
+    value_prepare(&vo, &rec->value);
+    size_t len = LEN_LIT("{\"dif\":") + len_hex(rec->dib_len) + LEN_LIT(",\"vif\":") +
+                 len_hex(rec->vib_len) + LEN_LIT(",\"storage\":") +
+                 small_prepare(&storage, rec->storage) + LEN_LIT(",\"tariff\":") +
+                 small_prepare(&tariff, rec->tariff) + LEN_LIT(",\"subunit\":") +
+                 small_prepare(&subunit, rec->subunit) + LEN_LIT(",\"function\":") +
+                 LEN_LIT(",\"quantity\":") + LEN_LIT(",\"unit\":") + LEN_LIT(",\"value\":") +
+                 vo.len + LEN_LIT("}");
+    if (text_unit) {
+        len += LEN_LIT(",\"text_unit\":") + len_text(rec->text_unit, rec->text_unit_len);
     }
-    if (rec->per != MB_PER_NONE) {
-        mb_json_key(j, "per");
-        name_or_code(j, mb_per_name(rec->per), (unsigned)rec->per);
+    size_t before_members = len;
+    len += MEMBER(&opt[0], rec->per != MB_PER_NONE, ",\"per\":", mb_per_name(rec->per), rec->per);
+    len += MEMBER(&opt[1], rec->phase != MB_PHASE_NONE, ",\"phase\":", mb_phase_name(rec->phase),
+                  rec->phase);
+    len += MEMBER(&opt[2], rec->limit != 0u, ",\"limit\":", mb_limit_name(rec->limit), rec->limit);
+    len += MEMBER(&opt[3], (rec->flags & MB_RECORD_ERROR) != 0u,
+                  ",\"error\":", mb_record_error_name(rec->error), rec->error);
+    len += MEMBER(&opt[4], (rec->flags & MB_RECORD_ACTION) != 0u,
+                  ",\"action\":", mb_action_name(rec->action), rec->action);
+    bool members = len != before_members;
+    for (unsigned i = 0; members && i < 5u; i++) {
+        names += opt[i].key != NULL ? 1u : 0u;
     }
-    if (rec->phase != MB_PHASE_NONE) {
-        mb_json_key(j, "phase");
-        name_or_code(j, mb_phase_name(rec->phase), (unsigned)rec->phase);
-    }
-    if (rec->limit != 0u) {
-        mb_json_key(j, "limit");
-        name_or_code(j, mb_limit_name(rec->limit), rec->limit);
-    }
-    if ((rec->flags & MB_RECORD_ERROR) != 0u) {
-        mb_json_key(j, "error");
-        name_or_code(j, mb_record_error_name(rec->error), rec->error);
-    }
-    if ((rec->flags & MB_RECORD_ACTION) != 0u) {
-        mb_json_key(j, "action");
-        name_or_code(j, mb_action_name(rec->action), rec->action);
-    }
-    if (rec->vife_flags != 0u) {
-        mb_json_key(j, "flags");
-        mb_json_begin_array(j);
-        for (unsigned i = 0; i < 25u; i++) {
-            if ((rec->vife_flags & (1ul << i)) != 0u) {
-                mb_json_string(j, vife_flag_names[i]);
-            }
+    uint32_t flags = rec->vife_flags;
+    if (flags != 0u) {
+        len += LEN_LIT(",\"flags\":[]");
+        for (uint32_t f = flags; f != 0u; f &= f - 1u) {
+            names++;
+            len += 1u; /* the comma after each name, one too many */
         }
-        mb_json_end_array(j);
+        len -= 1u;
     }
     if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
-        mb_json_key(j, "unknown_vife");
-        mb_json_bool(j, true);
+        len += LEN_LIT(",\"unknown_vife\":true");
     }
     if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
-        mb_json_key(j, "invalid");
-        mb_json_bool(j, true);
+        len += LEN_LIT(",\"invalid\":true");
     }
-    mb_json_end_object(j);
+
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    if (!c.full && (size_t)(c.end - c.o) < len + names * NAME_BOUND) {
+        /* Tight: measure the names exactly before deciding. */
+        len += name_len(&fn) + name_len(&qty) + cstrlen(unit) + 2u;
+        for (unsigned i = 0; members && i < 5u; i++) {
+            len += opt[i].key != NULL ? name_len(&opt[i].name) : 0u;
+        }
+        for (unsigned i = 0; i < 25u; i++) {
+            len += (flags & ((uint32_t)1 << i)) != 0u ? cstrlen(vife_flag_names[i]) + 2u : 0u;
+        }
+        if ((size_t)(c.end - c.o) < len) {
+            c.full = true;
+        }
+    }
+    if (!c.full) {
+        char *o = c.o;
+        o = W_LIT(o, "{\"dif\":");
+        o = w_hex(o, rec->dib, rec->dib_len);
+        o = W_LIT(o, ",\"vif\":");
+        o = w_hex(o, rec->vib, rec->vib_len);
+        o = W_LIT(o, ",\"storage\":");
+        o = w_small(o, &storage);
+        o = W_LIT(o, ",\"tariff\":");
+        o = w_small(o, &tariff);
+        o = W_LIT(o, ",\"subunit\":");
+        o = w_small(o, &subunit);
+        o = W_LIT(o, ",\"function\":");
+        o = w_name(o, &fn);
+        o = W_LIT(o, ",\"quantity\":");
+        o = w_name(o, &qty);
+        o = W_LIT(o, ",\"unit\":\"");
+        while (*unit != '\0') {
+            *o++ = *unit++;
+        }
+        o = W_LIT(o, "\",\"value\":");
+        o = w_value(o, &vo, &rec->value);
+        if (text_unit) {
+            o = W_LIT(o, ",\"text_unit\":");
+            o = w_text(o, rec->text_unit, rec->text_unit_len, true);
+        }
+        for (unsigned i = 0; members && i < 5u; i++) {
+            if (opt[i].key != NULL) {
+                o = w_mem(o, opt[i].key, opt[i].key_len);
+                o = w_name(o, &opt[i].name);
+            }
+        }
+        if (flags != 0u) {
+            o = W_LIT(o, ",\"flags\":[");
+            for (unsigned i = 0; i < 25u; i++) {
+                if ((flags & ((uint32_t)1 << i)) != 0u) {
+                    name_out_t flag = {vife_flag_names[i], i};
+                    o = w_name(o, &flag);
+                    *o++ = ',';
+                }
+            }
+            o[-1] = ']';
+        }
+        if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
+            o = W_LIT(o, ",\"unknown_vife\":true");
+        }
+        if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
+            o = W_LIT(o, ",\"invalid\":true");
+        }
+        *o++ = '}';
+        c.o = o;
+    }
+    cursor_end(j, &c);
 }
 
 /* ---- frames ------------------------------------------------------------------------------- */
 
-static void hex_byte(mb_json_t *j, uint8_t b) { mb_json_hex(j, &b, 1); }
-
+/* Opens {"code", "message"}; the caller may add members and closes it. */
 static void error_object(mb_json_t *j, int err)
 {
     mb_json_begin_object(j);
     mb_json_key(j, "code");
-    name_or_code(j, mb_error_name(err), (unsigned)-err);
+    name_value(j, mb_error_name(err), (unsigned)-err);
     mb_json_key(j, "message");
     mb_json_string(j, mb_strerror(err));
 }
 
-/* The identification and status fields of a transport header. */
+/* The identification and status fields of a transport header, inside the frame's object. */
 static void header_fields(mb_json_t *j, const mb_tpl_t *tpl)
 {
+    cursor_t cur = cursor_begin(j);
+    cursor_t *c = &cur;
     if (tpl->has_address) {
         char id[9], man[4];
         mb_id_text(tpl->address.id, id);
         (void)mb_manufacturer_text(tpl->address.manufacturer, man);
-        mb_json_key(j, "id");
-        mb_json_string(j, id);
-        mb_json_key(j, "manufacturer");
-        mb_json_string(j, man);
-        mb_json_key(j, "version");
-        mb_json_uint(j, tpl->address.version);
-        mb_json_key(j, "medium");
-        name_or_code(j, mb_medium_name(tpl->address.medium), tpl->address.medium);
+        C_LIT(c, ",\"id\":\"");
+        c_put(c, id, 8);
+        C_LIT(c, "\",\"manufacturer\":\"");
+        c_put(c, man, 3);
+        C_LIT(c, "\",\"version\":");
+        c_uint(c, tpl->address.version);
+        C_LIT(c, ",\"medium\":");
+        c_name(c, mb_medium_name(tpl->address.medium), tpl->address.medium);
     }
     if (tpl->info.header == MB_TPL_HEADER_SHORT || tpl->info.header == MB_TPL_HEADER_LONG) {
-        mb_json_key(j, "access");
-        mb_json_uint(j, tpl->access);
-        mb_json_key(j, "status");
-        mb_json_uint(j, tpl->status);
-        mb_json_key(j, "configuration");
-        mb_json_uint(j, tpl->config);
+        C_LIT(c, ",\"access\":");
+        c_uint(c, tpl->access);
+        C_LIT(c, ",\"status\":");
+        c_uint(c, tpl->status);
+        C_LIT(c, ",\"configuration\":");
+        c_uint(c, tpl->config);
     }
+    cursor_end(j, c);
 }
 
 /* Records of the application data; @return MB_OK or the iterator's error. */
@@ -560,7 +949,7 @@ static void fixed_structure(mb_json_t *j, const uint8_t *data, size_t len)
     mb_json_key(j, "id");
     mb_json_string(j, id);
     mb_json_key(j, "medium");
-    name_or_code(j, mb_fixed_medium_name(fx.medium), fx.medium);
+    name_value(j, mb_fixed_medium_name(fx.medium), fx.medium);
     mb_json_key(j, "access");
     mb_json_uint(j, fx.access);
     mb_json_key(j, "status");
@@ -568,21 +957,27 @@ static void fixed_structure(mb_json_t *j, const uint8_t *data, size_t len)
     mb_json_key(j, "fixed");
     mb_json_begin_array(j);
     for (unsigned i = 0; i < 2u; i++) {
-        const mb_fixed_counter_t *c = &fx.counter[i];
+        const mb_fixed_counter_t *fc = &fx.counter[i];
         mb_json_begin_object(j);
         mb_json_key(j, "unit_code");
-        mb_json_uint(j, c->unit_code);
+        mb_json_uint(j, fc->unit_code);
         mb_json_key(j, "historic");
-        mb_json_bool(j, c->historic);
+        mb_json_bool(j, fc->historic);
         mb_json_key(j, "quantity");
-        name_or_code(j, mb_quantity_name(c->quantity), (unsigned)c->quantity);
+        name_value(j, mb_quantity_name(fc->quantity), (unsigned)fc->quantity);
         mb_json_key(j, "unit");
-        mb_json_string(j, mb_unit_name(c->unit));
+        mb_json_string(j, mb_unit_name(fc->unit));
         mb_json_key(j, "value");
-        if (c->valid) {
-            mb_json_decimal(j, c->mantissa, c->exponent);
+        if (fc->valid) {
+            mb_json_decimal(j, fc->mantissa, fc->exponent);
         } else {
-            bcd_digits(j, data + 8u + 4u * i, 4);
+            cursor_t c = cursor_begin(j);
+            item(j, &c);
+            char *o = reserve(&c, len_hex(4));
+            if (o != NULL) {
+                (void)w_bcd_digits(o, data + 8u + 4u * i, 4);
+            }
+            cursor_end(j, &c);
         }
         mb_json_end_object(j);
     }
@@ -599,19 +994,28 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
     }
     mb_json_init(&j, out, cap);
     mb_json_begin_object(&j);
-    mb_json_key(&j, "frame");
-    mb_json_string(&j, mb_frame_type_name(frame->type));
-    if (frame->type == MB_FRAME_SHORT || frame->type == MB_FRAME_CONTROL ||
-        frame->type == MB_FRAME_LONG) {
-        mb_json_key(&j, "c");
-        hex_byte(&j, frame->c);
-        mb_json_key(&j, "a");
-        mb_json_uint(&j, frame->a);
+    /* The link fields, written in one go: they open every document. */
+    {
+        cursor_t cur = cursor_begin(&j);
+        cursor_t *c = &cur;
+        item(&j, c);
+        C_LIT(c, "\"frame\":");
+        c_name(c, mb_frame_type_name(frame->type), (unsigned)frame->type);
+        if (frame->type == MB_FRAME_SHORT || frame->type == MB_FRAME_CONTROL ||
+            frame->type == MB_FRAME_LONG) {
+            C_LIT(c, ",\"c\":");
+            c_hex(c, &frame->c, 1);
+            C_LIT(c, ",\"a\":");
+            c_uint(c, frame->a);
+        }
+        if (frame->type == MB_FRAME_CONTROL || frame->type == MB_FRAME_LONG) {
+            C_LIT(c, ",\"ci\":");
+            c_hex(c, &frame->ci, 1);
+        }
+        cursor_end(&j, c);
     }
     if (frame->type == MB_FRAME_CONTROL || frame->type == MB_FRAME_LONG) {
         mb_tpl_t tpl;
-        mb_json_key(&j, "ci");
-        hex_byte(&j, frame->ci);
         int err = mb_tpl_decode(frame->ci, frame->data, frame->data_len, &tpl);
         if (err != MB_OK) {
             mb_json_key(&j, "error");
@@ -643,7 +1047,7 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
                     mb_json_key(&j, "code");
                     mb_json_uint(&j, tpl.apl[0]);
                     mb_json_key(&j, "name");
-                    name_or_code(&j, mb_app_error_name(tpl.apl[0]), tpl.apl[0]);
+                    name_value(&j, mb_app_error_name(tpl.apl[0]), tpl.apl[0]);
                     mb_json_end_object(&j);
                 } else {
                     mb_json_null(&j);
