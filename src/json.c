@@ -261,70 +261,95 @@ static char *w_num(char *o, const num_t *n)
     return w_mem(o, d, digits);
 }
 
-/* Storage, tariff and subunit: almost always a single digit. */
-typedef struct small {
-    uint64_t v;
-    num_t num; /* used when v > 9 */
-} small_t;
-
-static size_t small_prepare(small_t *sm, uint64_t v)
+/* Unsigned integers (storage, tariff, subunit): measured by counting digits, written at once. */
+static size_t len_uint(uint64_t v)
 {
-    sm->v = v;
-    if (v < 10u) {
-        return 1;
+    size_t n = 1;
+    while (v >= 10u) {
+        v /= 10u;
+        n++;
     }
-    num_init(&sm->num, false, v, 0);
-    return len_num(&sm->num);
+    return n;
 }
 
-static inline char *w_small(char *o, const small_t *sm)
+static char *w_uint(char *o, uint64_t v)
 {
-    if (sm->v < 10u) {
-        *o++ = (char)('0' + (char)sm->v);
+    if (v < 10u) { /* storage, tariff and subunit are almost always 0 */
+        *o++ = (char)('0' + (char)v);
         return o;
     }
-    return w_num(o, &sm->num);
+    num_t n;
+    num_init(&n, false, v, 0);
+    return w_num(o, &n);
 }
 
 #if MB_ENABLE_REAL32
 /*
  * A float with 9 significant digits, which identify every float exactly, times 10^exponent.
- * Scaling in double keeps the error far below the ninth digit. @return false for NaN and
- * infinity, which have no JSON number.
+ * Integer arithmetic only, so that no floating-point routine is linked: the float is m * 2^e;
+ * m is carried in 64 bits while powers of two are traded for powers of ten, keeping at least 30
+ * significant bits more than the 9 digits need. @return false for NaN and infinity, which have
+ * no JSON number.
  */
 static bool num_real(num_t *n, float f, int exponent)
 {
-    if (f != f || f - f != 0.0f) {
+    union {
+        float f;
+        uint32_t u;
+    } bits;
+    bits.f = f;
+    bool negative = (bits.u >> 31) != 0u;
+    int e2 = (int)((bits.u >> 23) & 0xFFu);
+    uint64_t m = bits.u & 0x7FFFFFu;
+    if (e2 == 0xFF) {
         return false;
     }
-    double v = f;
-    bool negative = v < 0.0;
-    if (negative) {
-        v = -v;
+    if (e2 == 0) {
+        e2 = 1; /* subnormal */
+    } else {
+        m |= 0x800000u;
     }
-    if (v == 0.0) {
+    e2 -= 150; /* value = m * 2^e2 */
+    if (m == 0u) {
         num_init(n, false, 0, 0);
         return true;
     }
     int e10 = 0;
-    while (v >= 1e9) {
-        v /= 10.0;
+    while (e2 > 0) { /* multiply by 2, dividing by 10 when the bits run out */
+        if (m >= ((uint64_t)1 << 62)) {
+            m /= 10u;
+            e10++;
+        } else {
+            m <<= 1;
+            e2--;
+        }
+    }
+    while (e2 < 0) { /* divide by 2, multiplying by 10 while there is room */
+        if (m < ((uint64_t)1 << 59)) {
+            m *= 10u;
+            e10--;
+        } else {
+            m >>= 1;
+            e2++;
+        }
+    }
+    while (m >= 10000000000u) { /* down to 10 digits, then round to 9 */
+        m /= 10u;
         e10++;
     }
-    while (v < 1e8) {
-        v *= 10.0;
-        e10--;
+    if (m >= 1000000000u) {
+        m = (m + 5u) / 10u;
+        e10++;
+        if (m >= 1000000000u) {
+            m /= 10u;
+            e10++;
+        }
     }
-    uint64_t d = (uint64_t)(v + 0.5);
-    if (d >= 1000000000u) {
-        d /= 10u;
+    while (m != 0u && m % 10u == 0u) {
+        m /= 10u;
         e10++;
     }
-    while (d % 10u == 0u) {
-        d /= 10u;
-        e10++;
-    }
-    num_init(n, negative, d, e10 + exponent);
+    num_init(n, negative, m, e10 + exponent);
     return true;
 }
 #endif
@@ -720,26 +745,62 @@ static const char *const vife_flag_names[25] = {
     "offset",
 };
 
-/* An optional member of a record: a literal key and a name. */
-typedef struct member {
-    const char *key; /* NULL when absent */
-    size_t key_len;
-    name_out_t name;
-} member_t;
+/*
+ * The optional members of a record (per, phase, limit, error, action): a literal key and a name
+ * each. member() gives the i-th when the record has it.
+ */
+#define N_MEMBERS 5u
 
-static size_t member_set(member_t *m, const char *key, size_t key_len, const char *name,
-                         unsigned code)
+static bool member(const mb_record_t *rec, unsigned i, const char **key, size_t *key_len,
+                   name_out_t *name)
 {
-    m->key = key;
-    m->key_len = key_len;
-    m->name.s = name;
-    m->name.code = code;
-    return key_len;
+    switch (i) {
+    case 0:
+        if (rec->per == MB_PER_NONE) {
+            return false;
+        }
+        *key = ",\"per\":";
+        *name = (name_out_t){mb_per_name(rec->per), (unsigned)rec->per};
+        break;
+    case 1:
+        if (rec->phase == MB_PHASE_NONE) {
+            return false;
+        }
+        *key = ",\"phase\":";
+        *name = (name_out_t){mb_phase_name(rec->phase), (unsigned)rec->phase};
+        break;
+    case 2:
+        if (rec->limit == 0u) {
+            return false;
+        }
+        *key = ",\"limit\":";
+        *name = (name_out_t){mb_limit_name(rec->limit), rec->limit};
+        break;
+    case 3:
+        if ((rec->flags & MB_RECORD_ERROR) == 0u) {
+            return false;
+        }
+        *key = ",\"error\":";
+        *name = (name_out_t){mb_record_error_name(rec->error), rec->error};
+        break;
+    default:
+        if ((rec->flags & MB_RECORD_ACTION) == 0u) {
+            return false;
+        }
+        *key = ",\"action\":";
+        *name = (name_out_t){mb_action_name(rec->action), rec->action};
+        break;
+    }
+    *key_len = cstrlen(*key);
+    return true;
 }
 
-/* The name function is only called for members that are present. */
-#define MEMBER(m, present, k, name, code) \
-    ((m)->key = NULL, (present) ? member_set((m), (k), LEN_LIT(k), (name), (unsigned)(code)) : 0u)
+/* True when the record has any optional member: the common record has none. */
+static bool has_members(const mb_record_t *rec)
+{
+    return rec->per != MB_PER_NONE || rec->phase != MB_PHASE_NONE || rec->limit != 0u ||
+           (rec->flags & (MB_RECORD_ERROR | MB_RECORD_ACTION)) != 0u;
+}
 
 /*
  * Records are the bulk of every document. Each is measured (exactly, but for names, which count
@@ -748,38 +809,31 @@ static size_t member_set(member_t *m, const char *key, size_t key_len, const cha
  */
 void mb_json_record(mb_json_t *j, const mb_record_t *rec)
 {
-    small_t storage, tariff, subunit;
     name_out_t fn = {mb_function_name(rec->function), (unsigned)rec->function};
     name_out_t qty = {mb_quantity_name(rec->quantity), (unsigned)rec->quantity};
     value_out_t vo;
-    member_t opt[5];
     const char *unit = mb_unit_name(rec->unit);
     bool text_unit = (rec->flags & MB_RECORD_TEXT_UNIT) != 0u;
     unsigned names = 3; /* function, quantity, unit */
 
     value_prepare(&vo, &rec->value);
     size_t len = LEN_LIT("{\"dif\":") + len_hex(rec->dib_len) + LEN_LIT(",\"vif\":") +
-                 len_hex(rec->vib_len) + LEN_LIT(",\"storage\":") +
-                 small_prepare(&storage, rec->storage) + LEN_LIT(",\"tariff\":") +
-                 small_prepare(&tariff, rec->tariff) + LEN_LIT(",\"subunit\":") +
-                 small_prepare(&subunit, rec->subunit) + LEN_LIT(",\"function\":") +
-                 LEN_LIT(",\"quantity\":") + LEN_LIT(",\"unit\":") + LEN_LIT(",\"value\":") +
-                 vo.len + LEN_LIT("}");
+                 len_hex(rec->vib_len) + LEN_LIT(",\"storage\":") + len_uint(rec->storage) +
+                 LEN_LIT(",\"tariff\":") + len_uint(rec->tariff) + LEN_LIT(",\"subunit\":") +
+                 len_uint(rec->subunit) + LEN_LIT(",\"function\":") + LEN_LIT(",\"quantity\":") +
+                 LEN_LIT(",\"unit\":") + LEN_LIT(",\"value\":") + vo.len + LEN_LIT("}");
     if (text_unit) {
         len += LEN_LIT(",\"text_unit\":") + len_text(rec->text_unit, rec->text_unit_len);
     }
-    size_t before_members = len;
-    len += MEMBER(&opt[0], rec->per != MB_PER_NONE, ",\"per\":", mb_per_name(rec->per), rec->per);
-    len += MEMBER(&opt[1], rec->phase != MB_PHASE_NONE, ",\"phase\":", mb_phase_name(rec->phase),
-                  rec->phase);
-    len += MEMBER(&opt[2], rec->limit != 0u, ",\"limit\":", mb_limit_name(rec->limit), rec->limit);
-    len += MEMBER(&opt[3], (rec->flags & MB_RECORD_ERROR) != 0u,
-                  ",\"error\":", mb_record_error_name(rec->error), rec->error);
-    len += MEMBER(&opt[4], (rec->flags & MB_RECORD_ACTION) != 0u,
-                  ",\"action\":", mb_action_name(rec->action), rec->action);
-    bool members = len != before_members;
-    for (unsigned i = 0; members && i < 5u; i++) {
-        names += opt[i].key != NULL ? 1u : 0u;
+    bool members = has_members(rec);
+    for (unsigned i = 0; members && i < N_MEMBERS; i++) {
+        const char *key;
+        size_t key_len;
+        name_out_t name;
+        if (member(rec, i, &key, &key_len, &name)) {
+            len += key_len;
+            names++;
+        }
     }
     uint32_t flags = rec->vife_flags;
     if (flags != 0u) {
@@ -802,8 +856,11 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
     if (!c.full && (size_t)(c.end - c.o) < len + names * NAME_BOUND) {
         /* Tight: measure the names exactly before deciding. */
         len += name_len(&fn) + name_len(&qty) + cstrlen(unit) + 2u;
-        for (unsigned i = 0; members && i < 5u; i++) {
-            len += opt[i].key != NULL ? name_len(&opt[i].name) : 0u;
+        for (unsigned i = 0; members && i < N_MEMBERS; i++) {
+            const char *key;
+            size_t key_len;
+            name_out_t name;
+            len += member(rec, i, &key, &key_len, &name) ? name_len(&name) : 0u;
         }
         for (unsigned i = 0; i < 25u; i++) {
             len += (flags & ((uint32_t)1 << i)) != 0u ? cstrlen(vife_flag_names[i]) + 2u : 0u;
@@ -819,11 +876,11 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
         o = W_LIT(o, ",\"vif\":");
         o = w_hex(o, rec->vib, rec->vib_len);
         o = W_LIT(o, ",\"storage\":");
-        o = w_small(o, &storage);
+        o = w_uint(o, rec->storage);
         o = W_LIT(o, ",\"tariff\":");
-        o = w_small(o, &tariff);
+        o = w_uint(o, rec->tariff);
         o = W_LIT(o, ",\"subunit\":");
-        o = w_small(o, &subunit);
+        o = w_uint(o, rec->subunit);
         o = W_LIT(o, ",\"function\":");
         o = w_name(o, &fn);
         o = W_LIT(o, ",\"quantity\":");
@@ -838,10 +895,13 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
             o = W_LIT(o, ",\"text_unit\":");
             o = w_text(o, rec->text_unit, rec->text_unit_len, true);
         }
-        for (unsigned i = 0; members && i < 5u; i++) {
-            if (opt[i].key != NULL) {
-                o = w_mem(o, opt[i].key, opt[i].key_len);
-                o = w_name(o, &opt[i].name);
+        for (unsigned i = 0; members && i < N_MEMBERS; i++) {
+            const char *key;
+            size_t key_len;
+            name_out_t name;
+            if (member(rec, i, &key, &key_len, &name)) {
+                o = w_mem(o, key, key_len);
+                o = w_name(o, &name);
             }
         }
         if (flags != 0u) {
