@@ -32,7 +32,7 @@ static volatile int64_t sink;
 /* The project's own telegrams: a heat meter, the OMS Vol.2 Annex N.2.2 gas meter, an error. */
 static const char *const own[] = {
     "68 29 29 68 08 05 72 67 45 23 71 2D 2C 1B 04 2C 00 00 00 04 06 39 30 00 00 04 13 87 D6 12 "
-    "00 02 59 1A 1B 02 5D C4 0D 04 6D 2B 0C 6B 39 68 16",
+    "00 02 59 1A 1B 02 5D C4 0D 04 6D 1E 0A 56 3B 46 16",
     "68 20 20 68 08 FD 72 78 56 34 12 93 15 33 03 2A 00 00 00 0C 14 27 04 85 02 04 6D 32 37 1F "
     "15 02 FD 17 00 00 89 16",
     "68 04 04 68 08 05 70 08 85 16",

@@ -1,6 +1,7 @@
 /*
  * meterbus demonstration: wired M-Bus telegrams decoded at link level, the frames a master sends,
- * and the stream receiver pulling frames out of a noisy byte stream.
+ * the stream receiver pulling frames out of a noisy byte stream, and the data records of two
+ * meters decoded to exact values and to JSON.
  *
  * Build and run (from the repository root):
  *   cmake -B build && cmake --build build && build/examples/meterbus-demo
@@ -23,7 +24,7 @@ static const struct {
     {"master asks meter 5 for data", "10 7B 05 80 16"},
     {"heat meter 5 answers (ID 71234567)",
      "68 29 29 68 08 05 72 67 45 23 71 2D 2C 1B 04 2C 00 00 00 04 06 39 30 00 00 04 13 87 D6 12 "
-     "00 02 59 1A 1B 02 5D C4 0D 04 6D 2B 0C 6B 39 68 16"},
+     "00 02 59 1A 1B 02 5D C4 0D 04 6D 1E 0A 56 3B 46 16"},
     {"master selects ID 12345678", "68 0B 0B 68 53 FD 52 78 56 34 12 FF FF FF FF B2 16"},
     {"gas meter answers as selected (OMS example)",
      "68 20 20 68 08 FD 72 78 56 34 12 93 15 33 03 2A 00 00 00 0C 14 27 04 85 02 04 6D 32 37 1F "
@@ -32,7 +33,7 @@ static const struct {
     {"meter 5 reports 'application busy'", "68 04 04 68 08 05 70 08 85 16"},
     {"the heat meter's answer, one bit flipped",
      "68 29 29 68 08 05 72 67 45 23 71 2D 2C 1B 04 2C 00 00 00 04 06 39 31 00 00 04 13 87 D6 12 "
-     "00 02 59 1A 1B 02 5D C4 0D 04 6D 2B 0C 6B 39 68 16"},
+     "00 02 59 1A 1B 02 5D C4 0D 04 6D 1E 0A 56 3B 46 16"},
     {"a frame cut short", "68 29 29 68 08 05 72 67 45"},
 };
 
@@ -191,11 +192,92 @@ static void receive_stream(void)
            (unsigned long)st->bad_stop, (unsigned long)st->timeouts);
 }
 
+/* value as exact decimal text, through the library's JSON number writer */
+static const char *value_text(const mb_record_t *rec, char *buf, size_t cap)
+{
+    mb_json_t j;
+    mb_json_init(&j, buf, cap);
+    switch (rec->value.kind) {
+    case MB_VALUE_NUMBER: mb_json_decimal(&j, rec->value.mantissa, rec->value.exponent); break;
+    default: {
+        /* Dates, texts and bytes: the record's JSON holds them; show that value. */
+        mb_json_record(&j, rec);
+        if (mb_json_finish(&j) < 0) {
+            return "?";
+        }
+        char *v = strstr(buf, "\"value\":");
+        if (v == NULL) {
+            return "?";
+        }
+        v += 8;
+        char *end = strstr(v, ",\"");
+        char *close = strrchr(v, '}');
+        if (end == NULL || (close != NULL && close < end)) {
+            end = close;
+        }
+        if (end != NULL) {
+            *end = '\0';
+        }
+        if (v[0] == '"') { /* a string: show it without its quotes */
+            v[strlen(v) - 1] = '\0';
+            v++;
+        }
+        return v;
+    }
+    }
+    return mb_json_finish(&j) < 0 ? "?" : buf;
+}
+
+static void show_records(const char *what, const char *hex)
+{
+    uint8_t buf[MB_FRAME_MAX_LEN];
+    size_t len = parse_hex(hex, buf, sizeof buf);
+    mb_frame_t frame;
+    mb_tpl_t tpl;
+    if (mb_frame_decode(buf, len, &frame) != MB_OK ||
+        mb_tpl_decode(frame.ci, frame.data, frame.data_len, &tpl) != MB_OK) {
+        return;
+    }
+    char id[9], man[4];
+    mb_id_text(tpl.address.id, id);
+    (void)mb_manufacturer_text(tpl.address.manufacturer, man);
+    printf("  %s: ID %s, manufacturer %s, %s meter, access number %u\n", what, id, man,
+           mb_medium_name(tpl.address.medium), tpl.access);
+    mb_records_t it;
+    mb_record_t rec;
+    mb_records_init(&it, tpl.apl, tpl.apl_len, 0);
+    while (mb_records_next(&it, &rec) == 1) {
+        char text[160];
+        printf("    %-22s %16s %-4s (storage %llu, %s)\n", mb_quantity_name(rec.quantity),
+               value_text(&rec, text, sizeof text), mb_unit_name(rec.unit),
+               (unsigned long long)rec.storage, mb_function_name(rec.function));
+    }
+}
+
+static void application_layer(void)
+{
+    printf("\n4. Application layer: records decoded to exact values in base units\n\n");
+    show_records("heat meter", telegrams[3].hex);
+    show_records("gas meter (OMS Vol.2 Annex N.2.2)", telegrams[5].hex);
+
+    uint8_t buf[MB_FRAME_MAX_LEN];
+    static char json[4096];
+    mb_frame_t frame;
+    int err;
+    size_t len = parse_hex(telegrams[5].hex, buf, sizeof buf);
+    if (mb_frame_decode(buf, len, &frame) == MB_OK &&
+        mb_json_frame(&frame, 0, json, sizeof json, &err) > 0) {
+        printf("\n  the gas meter's telegram as JSON (what 'meterbus decode' prints):\n  %s\n",
+               json);
+    }
+}
+
 int main(void)
 {
-    printf("meterbus %s: wired M-Bus link layer demonstration\n\n", mb_version());
+    printf("meterbus %s: wired M-Bus demonstration\n\n", mb_version());
     decode_bundled();
     build_requests();
     receive_stream();
+    application_layer();
     return EXIT_SUCCESS;
 }
