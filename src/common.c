@@ -106,4 +106,3 @@ uint8_t mb_internal_sum8(const uint8_t *p, size_t len)
     }
     return (uint8_t)sum;
 }
-

@@ -56,6 +56,32 @@ typedef struct mb_vib {
 int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
                           mb_vib_t *vib);
 
+/* One entry of the VIF tables: quantity, unit, decimal exponent (or the 2^-12 marker). */
+typedef struct mb_internal_vif_entry {
+    uint8_t quantity; /* mb_quantity_t */
+    uint8_t unit;     /* mb_unit_t */
+    int8_t exponent;  /* decimal exponent, or -128 for heat cost allocator factors */
+} mb_internal_vif_entry_t;
+
+/* The primary VIF table (vif.c), indexed by the VIF without its extension bit. */
+extern const mb_internal_vif_entry_t mb_internal_vif_primary[128];
+
+/*
+ * The common case, a primary VIF without VIFEs, in one table lookup; the record iterator calls
+ * this before the full parser. @return false when @p vif needs mb_internal_vib_parse().
+ */
+static inline bool mb_internal_vib_simple(uint8_t vif, mb_record_t *rec, mb_vib_t *vib)
+{
+    if (vif >= 0x7Bu && vif != 0x7Eu && vif != 0x7Fu) { /* extensions, text, or VIFEs follow */
+        return false;
+    }
+    const mb_internal_vif_entry_t *e = &mb_internal_vif_primary[vif];
+    rec->quantity = (mb_quantity_t)e->quantity;
+    rec->unit = (mb_unit_t)e->unit;
+    *vib = (mb_vib_t){e->exponent, 0, false, false, vif == 0x6Cu || vif == 0x6Du, false, 0};
+    return true;
+}
+
 /* True for quantities whose data is a date or time. */
 bool mb_internal_quantity_is_date(mb_quantity_t q);
 

@@ -118,23 +118,54 @@ static uint64_t read_le(const uint8_t *p, size_t n)
     return v;
 }
 
-/* BCD, least significant byte first; a top nibble F makes it negative. */
+/*
+ * BCD, least significant byte first; a top nibble F makes it negative. Up to 8 bytes are converted
+ * in parallel: every nibble checked for 0..9 at once, then nibbles, bytes and 16-bit lanes merged
+ * into decimal. Longer BCD (variable-length data, up to 9 bytes) goes digit pair by pair.
+ */
 static void decode_bcd(const uint8_t *p, size_t n, bool negative, mb_value_t *v)
 {
-    int64_t m = 0;
-    for (size_t i = n; i-- > 0u;) {
-        unsigned hi = p[i] >> 4, lo = p[i] & 0x0Fu;
-        if (i == n - 1u && hi == 0xFu) {
-            negative = true;
-            hi = 0;
-        }
-        if (hi > 9u || lo > 9u) {
-            v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
-            v->mantissa = 0;
-            return;
-        }
-        m = m * 100 + (int64_t)(hi * 10u + lo);
+    if (n == 0u) {
+        v->mantissa = 0;
+        return;
     }
+    if (n > 8u) {
+        int64_t m = 0;
+        for (size_t i = n; i-- > 0u;) {
+            unsigned b = p[i];
+            if (i == n - 1u && (b >> 4) == 0xFu) {
+                negative = true;
+                b &= 0x0Fu;
+            }
+            if (b >= 0xA0u || (b & 0x0Fu) > 9u) {
+                v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
+                v->mantissa = 0;
+                return;
+            }
+            m = m * 100 + (int64_t)((b >> 4) * 10u + (b & 0x0Fu));
+        }
+        v->mantissa = negative ? -m : m;
+        return;
+    }
+    uint64_t x = read_le(p, n);
+    unsigned top_shift = 8u * (unsigned)n - 4u;
+    if ((x >> top_shift) == 0xFu) { /* sign nibble */
+        negative = true;
+        x &= ~((uint64_t)0xF << top_shift);
+    }
+    /* A nibble above 9 carries when 6 is added: look for carries into the next nibble. */
+    const uint64_t sixes = 0x0606060606060606u;
+    const uint64_t low = 0x0F0F0F0F0F0F0F0Fu;
+    uint64_t hi_nibbles = (x >> 4) & low, lo_nibbles = x & low;
+    if ((((hi_nibbles + sixes) | (lo_nibbles + sixes)) & 0xF0F0F0F0F0F0F0F0u) != 0u) {
+        v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
+        v->mantissa = 0;
+        return;
+    }
+    uint64_t bytes = lo_nibbles + hi_nibbles * 10u; /* each byte 0..99 */
+    uint64_t pairs = (bytes & 0x00FF00FF00FF00FFu) + ((bytes >> 8) & 0x00FF00FF00FF00FFu) * 100u;
+    uint64_t quads = (pairs & 0x0000FFFF0000FFFFu) + ((pairs >> 16) & 0x0000FFFF0000FFFFu) * 10000u;
+    int64_t m = (int64_t)((quads & 0xFFFFFFFFu) + (quads >> 32) * 100000000u);
     v->mantissa = negative ? -m : m;
 }
 
@@ -279,6 +310,11 @@ static void scale_number(mb_record_t *rec, const mb_vib_t *vib)
     if ((v->flags & (MB_VALUE_BCD_HEX | MB_VALUE_OVERFLOW)) != 0u) {
         return;
     }
+    if (!vib->hca_scale && !vib->has_offset && !vib->is_count && vib->duration_unit == 0u &&
+        rec->unit < MB_UNIT_MINUTE) {
+        v->exponent = vib->exponent; /* the common case: a power of ten */
+        return;
+    }
     if (vib->is_count) { /* number of limit exceeds */
         rec->unit = MB_UNIT_NONE;
         return;
@@ -316,6 +352,36 @@ static void scale_number(mb_record_t *rec, const mb_vib_t *vib)
     }
 }
 
+#if MB_ENABLE_REAL32
+/*
+ * A float's VIF scaling: the decimal exponent is kept, the 2^-12 of heat cost allocator factors
+ * (exact in binary) and an additive offset are applied to the float itself.
+ */
+static void scale_real(mb_value_t *v, const mb_vib_t *vib)
+{
+    if (vib->hca_scale) {
+        v->real *= 1.0f / 4096.0f;
+        v->exponent = 0;
+    }
+    if (vib->has_offset) {
+        float offset = 1.0f; /* 10^(offset exponent - value exponent) */
+        for (int k = vib->offset_exponent - v->exponent; k > 0; k--) {
+            offset *= 10.0f;
+        }
+        for (int k = vib->offset_exponent - v->exponent; k < 0; k++) {
+            offset /= 10.0f;
+        }
+        v->real += offset;
+    }
+}
+#endif
+
+/* Types that are kept as bytes whatever their coding: K and L by quantity, M (VIF 6D, LVAR). */
+static bool opaque(const mb_record_t *rec, const mb_vib_t *vib)
+{
+    return (traits[rec->quantity] & TR_OPAQUE) != 0u || (vib->is_date && rec->data_field == 0xDu);
+}
+
 static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
 {
     mb_value_t *v = &rec->value;
@@ -324,9 +390,17 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
     v->bytes = p;
     v->len = n;
 
+    if (rec->data_field == 0x0u || rec->data_field == 0x8u) {
+        v->kind = MB_VALUE_NONE;
+        return MB_OK;
+    }
+    if (opaque(rec, vib)) {
+        v->kind = MB_VALUE_BINARY;
+        v->flags |= MB_VALUE_OPAQUE;
+        rec->unit = MB_UNIT_NONE;
+        return MB_OK;
+    }
     switch (rec->data_field) {
-    case 0x0:
-    case 0x8: v->kind = MB_VALUE_NONE; return MB_OK;
     case 0x5: v->kind = MB_VALUE_REAL; v->exponent = vib->exponent;
 #if MB_ENABLE_REAL32
         {
@@ -337,6 +411,7 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
             } bits;
             bits.u = (uint32_t)read_le(p, 4);
             v->real = bits.f;
+            scale_real(v, vib);
         }
 #endif
         return MB_OK;
@@ -351,8 +426,7 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
         return MB_OK;
     case 0xD:
         if (rec->lvar <= 0xBFu) {
-            v->kind = vib->is_date ? MB_VALUE_BINARY : MB_VALUE_TEXT;
-            v->flags |= vib->is_date ? MB_VALUE_OPAQUE : 0u; /* type M */
+            v->kind = MB_VALUE_TEXT;
             rec->unit = MB_UNIT_NONE;
             return MB_OK;
         }
@@ -378,11 +452,6 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
             v->flags |= MB_VALUE_INVALID;
         }
         rec->unit = MB_UNIT_NONE;
-        return MB_OK;
-    }
-    if ((traits[rec->quantity] & TR_OPAQUE) != 0u) {
-        v->kind = MB_VALUE_BINARY;
-        v->flags |= MB_VALUE_OPAQUE;
         return MB_OK;
     }
     decode_integer(p, n, rec, v);
@@ -488,7 +557,10 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
     rec->dib_len = (uint8_t)(pos - start);
 
     mb_vib_t vib;
-    int vib_len = mb_internal_vib_parse(p + pos, len - pos, it->options, rec, &vib);
+    int vib_len = 1;
+    if (pos >= len || !mb_internal_vib_simple(p[pos], rec, &vib)) {
+        vib_len = mb_internal_vib_parse(p + pos, len - pos, it->options, rec, &vib);
+    }
     if (vib_len < 0) {
         return stop(it, vib_len);
     }
@@ -563,7 +635,7 @@ static int unscale_number(const mb_record_t *rec, const mb_record_t *vibrec, con
     if (vib->is_count || vib->duration_unit != 0u) {
         mb_unit_t base;
         int64_t f = unit_factor((mb_unit_t)vib->duration_unit, &base);
-        if (f != 0 && rec->unit == base) {
+        if (f != 0 && (rec->unit == base || rec->unit == MB_UNIT_NONE)) {
             if (m % f != 0) {
                 return MB_ERR_REC_INEXACT;
             }
@@ -574,7 +646,7 @@ static int unscale_number(const mb_record_t *rec, const mb_record_t *vibrec, con
     }
     mb_unit_t base;
     int64_t f = unit_factor(vibrec->unit, &base);
-    if (f != 0 && rec->unit == base) {
+    if (f != 0 && (rec->unit == base || rec->unit == MB_UNIT_NONE)) {
         if (m % f != 0) {
             return MB_ERR_REC_INEXACT;
         }
@@ -717,14 +789,27 @@ static int encode_data(const mb_record_t *rec, const mb_record_t *vibrec, const 
     }
     if (v->kind == MB_VALUE_REAL) {
 #if MB_ENABLE_REAL32
-        if (df != 0x5u || v->exponent != vib->exponent) {
+        if (df != 0x5u || v->exponent != (vib->hca_scale ? 0 : vib->exponent)) {
             return MB_ERR_REC_KIND;
+        }
+        /* Undo scale_real(); the check after encoding refuses what does not come back equal. */
+        mb_value_t raw = *v;
+        raw.exponent = vib->exponent;
+        if (vib->has_offset) {
+            mb_value_t offset = {MB_VALUE_REAL, 0, vib->exponent, 0, 0.0f, {0}, NULL, 0};
+            mb_vib_t offset_only = *vib;
+            offset_only.hca_scale = false;
+            scale_real(&offset, &offset_only); /* 0 + the offset, in the value's scale */
+            raw.real -= offset.real;
+        }
+        if (vib->hca_scale) {
+            raw.real *= 4096.0f;
         }
         union {
             uint32_t u;
             float f;
         } bits;
-        bits.f = v->real;
+        bits.f = raw.real;
         write_le(out, bits.u, 4);
         return MB_OK;
 #endif
@@ -736,6 +821,9 @@ static int encode_data(const mb_record_t *rec, const mb_record_t *vibrec, const 
     int err = unscale_number(rec, vibrec, vib, &raw);
     if (err != MB_OK) {
         return err;
+    }
+    if (df == 0xDu && (rec->lvar <= 0xBFu || (rec->lvar >= 0xE0u && n > 8u))) {
+        return MB_ERR_REC_KIND; /* text, or binary too long for an int64 */
     }
     bool bcd = (df >= 0x9u && df != 0xDu) || (df == 0xDu && rec->lvar <= 0xD9u);
     if (bcd) {
@@ -753,6 +841,89 @@ static int encode_data(const mb_record_t *rec, const mb_record_t *vibrec, const 
     }
     write_le(out, (uint64_t)raw, n);
     return MB_OK;
+}
+
+static bool same_bytes(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (a[i] != b[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* a * 10^ea == b * 10^eb, exactly. */
+static bool same_number(int64_t a, int ea, int64_t b, int eb)
+{
+    if (ea < eb) {
+        int64_t t = a;
+        a = b;
+        b = t;
+        int te = ea;
+        ea = eb;
+        eb = te;
+    }
+    /* now ea >= eb: a * 10^(ea - eb) must equal b */
+    for (int k = ea - eb; k > 0; k--) {
+        if (a == 0 || !mul_checked(&a, 10)) {
+            return a == 0 && b == 0;
+        }
+    }
+    return a == b;
+}
+
+/* The fields of date @p want that its flags say are set, against the decoded @p got. */
+static bool same_date(const mb_datetime_t *want, const mb_datetime_t *got)
+{
+    if ((want->flags & MB_DT_INVALID) != 0u) {
+        return (got->flags & MB_DT_INVALID) != 0u;
+    }
+    if ((want->flags & MB_DT_HAS_DATE) != 0u &&
+        (want->year != got->year || want->month != got->month || want->day != got->day)) {
+        return false;
+    }
+    if ((want->flags & MB_DT_HAS_TIME) != 0u &&
+        (want->hour != got->hour || want->minute != got->minute)) {
+        return false;
+    }
+    return (want->flags & MB_DT_HAS_SECOND) == 0u || want->second == got->second;
+}
+
+/* Does the decoded record @p b carry the value (and unit) of @p a? */
+static bool same_value(const mb_record_t *a, const mb_record_t *b)
+{
+    const mb_value_t *x = &a->value, *y = &b->value;
+    if (x->kind != y->kind || (a->unit != MB_UNIT_NONE && a->unit != b->unit)) {
+        return false;
+    }
+    if ((x->flags & (MB_VALUE_BCD_HEX | MB_VALUE_OVERFLOW)) != 0u || x->kind == MB_VALUE_TEXT ||
+        x->kind == MB_VALUE_BINARY) {
+        return x->len == y->len && same_bytes(x->bytes, y->bytes, x->len);
+    }
+    switch (x->kind) {
+    case MB_VALUE_NUMBER:
+        return (y->flags & (MB_VALUE_BCD_HEX | MB_VALUE_OVERFLOW)) == 0u &&
+               same_number(x->mantissa, x->exponent, y->mantissa, y->exponent);
+    case MB_VALUE_REAL: {
+#if MB_ENABLE_REAL32
+        if (x->exponent != y->exponent) {
+            return false;
+        }
+        union {
+            float f;
+            uint32_t u;
+        } fx, fy;
+        fx.f = x->real;
+        fy.f = y->real;
+        return fx.u == fy.u;
+#else
+        return x->len == y->len && same_bytes(x->bytes, y->bytes, x->len);
+#endif
+    }
+    case MB_VALUE_DATE: return same_date(&x->datetime, &y->datetime);
+    default: return true;
+    }
 }
 
 int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
@@ -776,11 +947,12 @@ int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
     mb_record_t vibrec;
     mb_vib_t vib;
     record_clear(&vibrec);
+    unsigned vib_options = 0;
     int vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, 0, &vibrec, &vib);
     if (vib_len != (int)rec->vib_len) { /* perhaps a plain-text unit in the older order */
         record_clear(&vibrec);
-        vib_len =
-            mb_internal_vib_parse(rec->vib, rec->vib_len, MB_RECORDS_TEXT_AFTER_VIF, &vibrec, &vib);
+        vib_options = MB_RECORDS_TEXT_AFTER_VIF;
+        vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, vib_options, &vibrec, &vib);
         if (vib_len != (int)rec->vib_len) {
             return MB_ERR_ARG;
         }
@@ -825,6 +997,18 @@ int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
     int err = encode_data(rec, &vibrec, &vib, out + pos, n);
     if (err != MB_OK) {
         return err;
+    }
+    /*
+     * The promise is decode(encode(r)) == r. Rather than foresee every way a value can fail to
+     * suit a VIF and coding (a number where the VIF makes a date, a text in an integer field...),
+     * decode what was written and compare.
+     */
+    mb_records_t it;
+    mb_record_t back;
+    mb_records_init(&it, out, total, vib_options);
+    if (mb_records_next(&it, &back) != 1 || mb_records_offset(&it) != total ||
+        !same_value(rec, &back)) {
+        return MB_ERR_REC_KIND;
     }
     return (int)total;
 }

@@ -11,11 +11,7 @@
 
 #include "internal.h"
 
-typedef struct vif_entry {
-    uint8_t quantity; /* mb_quantity_t */
-    uint8_t unit;     /* mb_unit_t */
-    int8_t exponent;  /* decimal exponent, or EXP_2POW_M12 */
-} vif_entry_t;
+typedef mb_internal_vif_entry_t vif_entry_t;
 
 /* Heat cost allocator rating factors are sent in units of 2^-12 (EN 13757-3:2018). */
 #define EXP_2POW_M12 (-128)
@@ -41,7 +37,7 @@ typedef struct vif_entry {
 #define N1(q) E1(q, NONE, 0)
 
 /* Primary VIF, indexed by the VIF without its extension bit. */
-static const vif_entry_t primary[128] = {
+const mb_internal_vif_entry_t mb_internal_vif_primary[128] = {
     E8(ENERGY, WH, -3),                     /* 00..07 10^(n-3) Wh */
     E8(ENERGY, J, 0),                       /* 08..0F 10^n J */
     E8(VOLUME, M3, -6),                     /* 10..17 10^(n-6) m3 */
@@ -270,11 +266,9 @@ static void combinable(uint8_t v, unsigned options, mb_record_t *rec, mb_vib_t *
         return;
     }
     if (v >= 0x15u && v <= 0x1Cu && (options & MB_RECORDS_TO_METER) == 0u) {
-        if (v <= 0x18u || v == 0x1Cu) {
-            rec->error = v;
-            rec->flags |= MB_RECORD_ERROR;
-            return;
-        }
+        rec->error = v; /* 0x19..0x1B are reserved error codes: still errors */
+        rec->flags |= MB_RECORD_ERROR;
+        return;
     }
     switch (v) {
     case 0x12: rec->vife_flags |= MB_VIFE_AVERAGE; return;
@@ -406,7 +400,7 @@ static int vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t
             entry = second_level(code & 0x7Fu);
         }
     } else {
-        entry = primary[vif & 0x7Fu];
+        entry = mb_internal_vif_primary[vif & 0x7Fu];
         if ((vif & 0x7Fu) == 0x7Cu) {
             text_unit = true;
             if ((options & MB_RECORDS_TEXT_AFTER_VIF) != 0u) {
@@ -486,6 +480,24 @@ int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_rec
      * reading runs past the data or yields unprintable text while the older reading yields
      * printable text, the older reading is taken.
      */
+    if (len > 0u && mb_internal_vib_simple(p[0], rec, vib)) {
+        return 1;
+    }
+    if (len >= 2u && (p[0] == 0xFBu || p[0] == 0xFDu) && p[1] < 0x7Du) {
+        /* Next most common: one extension-table code and no further VIFE. */
+        vif_entry_t e = (p[0] == 0xFBu ? ext_fb : ext_fd)[p[1]];
+        rec->quantity = (mb_quantity_t)e.quantity;
+        rec->unit = (mb_unit_t)e.unit;
+        bool hca = e.exponent == EXP_2POW_M12;
+        *vib = (mb_vib_t){hca ? (int8_t)-12 : e.exponent,
+                          0,
+                          false,
+                          hca,
+                          mb_internal_quantity_is_date(rec->quantity),
+                          false,
+                          0};
+        return 2;
+    }
     bool auto_order = len > 1u && p[0] == 0xFCu && (options & MB_RECORDS_TEXT_AFTER_VIF) == 0u &&
                       (options & MB_RECORDS_TEXT_2018) == 0u;
     if (!auto_order) {

@@ -204,7 +204,7 @@ const char *mb_unit_name(mb_unit_t u);
 /* ---- values ------------------------------------------------------------------------------- */
 
 typedef enum mb_value_kind {
-    MB_VALUE_NONE = 0, /**< no data: DIF data field 0 or 8, or an error record */
+    MB_VALUE_NONE = 0, /**< no data: DIF data field 0 or 8 */
     MB_VALUE_NUMBER,   /**< exact: mantissa * 10^exponent */
     MB_VALUE_REAL,     /**< 32-bit float (data field 5): real * 10^exponent */
     MB_VALUE_DATE,     /**< a date and/or time, see mb_datetime_t */
@@ -212,10 +212,15 @@ typedef enum mb_value_kind {
     MB_VALUE_BINARY,   /**< bytes at bytes/len as sent: bit fields, binary LVAR, opaque types */
 } mb_value_kind_t;
 
-#define MB_VALUE_INVALID  0x01u /**< BCD digit A..E, or a date with its invalid bit set */
-#define MB_VALUE_BCD_HEX  0x02u /**< BCD with hex digits: bytes/len hold the digits as sent */
-#define MB_VALUE_OPAQUE   0x04u /**< date types K, L, M: layout not decoded, see bytes */
-#define MB_VALUE_OVERFLOW 0x08u /**< unsigned 64-bit beyond INT64_MAX: see bytes */
+#define MB_VALUE_INVALID 0x01u /**< BCD digit A..E, or a date with its invalid bit set */
+#define MB_VALUE_BCD_HEX 0x02u /**< BCD with hex digits: bytes/len hold the digits as sent */
+#define MB_VALUE_OPAQUE  0x04u /**< date types K, L, M: layout not decoded, see bytes */
+/**
+ * The exact value does not fit int64: an unsigned 64-bit integer above INT64_MAX, or a scaling
+ * (2^-12, an additive offset) that would overflow. mantissa/exponent are then not the value: see
+ * bytes.
+ */
+#define MB_VALUE_OVERFLOW 0x08u
 
 #define MB_DT_HAS_DATE    0x01u /**< year, month, day are set */
 #define MB_DT_HAS_TIME    0x02u /**< hour and minute are set */
@@ -226,7 +231,7 @@ typedef enum mb_value_kind {
 
 /** Date and time of types F (CP32), G (CP16), I (CP48) and J (CP24, time only). */
 typedef struct mb_datetime {
-    uint16_t year; /**< 1900..2099; 0 when not set */
+    uint16_t year; /**< 1900..2327 (type F's hundred-year bits); 0 when not set */
     uint8_t month; /**< 1..12 (15 = every month, with MB_DT_PERIODIC) */
     uint8_t day;   /**< 1..31 (0 = every day) */
     uint8_t hour;
@@ -361,11 +366,21 @@ typedef struct mb_record {
     uint16_t subunit;       /**< (enc) up to 10 bits */
 
     mb_quantity_t quantity;
+    /**
+     * (enc) The value's unit. For the encoder, MB_UNIT_NONE means the unit the decoder gives for
+     * the VIF (seconds for durations, m3/h for flows); a unit sent as is (MB_UNIT_HOUR after an
+     * overflow) says the value was not converted.
+     */
     mb_unit_t unit;
-    uint8_t flags;            /**< MB_RECORD_* */
-    uint8_t error;            /**< with MB_RECORD_ERROR: VIFE 0x00..0x0F or 0x15..0x1C */
-    uint8_t action;           /**< with MB_RECORD_ACTION: object action VIFE 0x00..0x0F */
-    uint8_t limit;            /**< limit VIFE 0x40..0x6F (see mb_limit_name()), 0 = none */
+    uint8_t flags;  /**< MB_RECORD_* */
+    uint8_t error;  /**< with MB_RECORD_ERROR: VIFE 0x00..0x0F or 0x15..0x1C */
+    uint8_t action; /**< with MB_RECORD_ACTION: object action VIFE 0x00..0x0F */
+    /**
+     * Limit VIFE 0x40..0x6F (see mb_limit_name()), 0 = none. The quantity stays the VIF's; the
+     * value is then a limit or a value of that quantity, a date (begin/end of an exceed), a
+     * duration in seconds (duration of an exceed) or a plain count (number of exceeds).
+     */
+    uint8_t limit;
     mb_per_t per;             /**< "per" unit of a VIFE, MB_PER_NONE = none */
     mb_phase_t phase;         /**< phase or quadrant, MB_PHASE_NONE = none */
     uint32_t vife_flags;      /**< MB_VIFE_* */
@@ -386,7 +401,7 @@ typedef struct mb_record {
  * data or gives unprintable text while the older one gives printable text. These options force
  * one order. The two agree for VIF 0x7C, which has no VIFEs.
  */
-#define MB_RECORDS_TEXT_AFTER_VIF 0x02u /**< always the older order */
+#define MB_RECORDS_TEXT_AFTER_VIF 0x02u /**< always the older order (wins over the next) */
 #define MB_RECORDS_TEXT_2018      0x04u /**< always the 2018 order */
 
 /** Iterator state; owned by the caller, members private. */
@@ -415,7 +430,11 @@ void mb_records_init(mb_records_t *it, const uint8_t *apl, size_t len, unsigned 
  */
 int mb_records_next(mb_records_t *it, mb_record_t *rec);
 
-/** @return the offset in the application data where the iteration stopped or stands. */
+/**
+ * @return the offset in the application data where the iteration stands: after the last record
+ *         delivered, at the record that could not be read, or at the end of the data once DIF
+ *         0x0F/0x1F ended the records.
+ */
 size_t mb_records_offset(const mb_records_t *it);
 
 /* ---- encoder ------------------------------------------------------------------------------ */
@@ -425,8 +444,12 @@ size_t mb_records_offset(const mb_records_t *it);
  * subunit; the VIF bytes from vib/vib_len as given; the data from value, converted back through
  * the VIF's scaling into the coding of data_field (integer, BCD, real, date, text, binary). A value
  * that the VIF and data field cannot represent exactly is refused (MB_ERR_REC_INEXACT), one that
- * does not fit is refused (MB_ERR_REC_RANGE). decode(encode(r)) gives r back.
- * @return bytes written, or MB_ERR_NOSPACE, MB_ERR_ARG, MB_ERR_REC_*
+ * does not fit is refused (MB_ERR_REC_RANGE), one the coding cannot carry (a number where the VIF
+ * makes a date, a text in an integer field) is refused (MB_ERR_REC_KIND): what is encoded is
+ * decoded again and compared, so decode(encode(r)) gives r's value back. Dates keep what
+ * mb_datetime_t holds; type I's week and daylight-saving deviation are written as 0.
+ * @return bytes written; MB_ERR_NOSPACE (nothing written), MB_ERR_ARG, MB_ERR_REC_* (the contents
+ *         of @p out are then unspecified)
  */
 int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap);
 
