@@ -82,6 +82,16 @@ static inline bool mb_internal_vib_simple(uint8_t vif, mb_record_t *rec, mb_vib_
     return true;
 }
 
+/* A name and its length (names.c); {"", 0} without text tables or for codes without a name. */
+typedef struct mb_internal_name {
+    const char *s;
+    uint8_t n;
+} mb_internal_name_t;
+
+mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q);
+mb_internal_name_t mb_internal_unit_name(mb_unit_t u);
+mb_internal_name_t mb_internal_function_name(mb_function_t fn);
+
 /* True for quantities whose data is a date or time. */
 bool mb_internal_quantity_is_date(mb_quantity_t q);
 

@@ -201,15 +201,32 @@ typedef struct num {
     int exponent;
 } num_t;
 
+/* "00" to "99": two digits per division halve the divisions of a number's conversion. */
+static const char digit_pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930"
+    "31323334353637383940414243444546474849505152535455565758596061"
+    "62636465666768697071727374757677787980818283848586878889909192"
+    "93949596979899";
+
 static void num_init(num_t *n, bool negative, uint64_t mag, int exponent)
 {
     uint8_t i = sizeof n->digits;
-    do {
-        n->digits[--i] = (char)('0' + (char)(mag % 10u));
-        mag /= 10u;
-    } while (mag != 0u);
+    bool zero = mag == 0u;
+    while (mag >= 100u) {
+        unsigned pair = (unsigned)(mag % 100u);
+        mag /= 100u;
+        i = (uint8_t)(i - 2u);
+        n->digits[i] = digit_pairs[2u * pair];
+        n->digits[i + 1u] = digit_pairs[2u * pair + 1u];
+    }
+    if (mag >= 10u) {
+        i = (uint8_t)(i - 2u);
+        n->digits[i] = digit_pairs[2u * mag];
+        n->digits[i + 1u] = digit_pairs[2u * mag + 1u];
+    } else {
+        n->digits[--i] = (char)('0' + (char)mag);
+    }
     n->first = i;
-    bool zero = i == sizeof n->digits - 1u && n->digits[i] == '0';
     n->negative = negative && !zero;
     n->exponent = zero && exponent > 0 ? 0 : exponent;
 }
@@ -498,6 +515,23 @@ static char *w_name(char *o, const name_out_t *no)
     while (*s != '\0') {
         *o++ = *s++;
     }
+    *o++ = '"';
+    return o;
+}
+
+/* A name whose length the name table gives; its code when the build has no text tables. */
+static size_t len_known_name(mb_internal_name_t name, unsigned code)
+{
+    return name.n != 0u ? name.n + 2u : len_uint(code);
+}
+
+static char *w_known_name(char *o, mb_internal_name_t name, unsigned code)
+{
+    if (name.n == 0u) {
+        return w_uint(o, code);
+    }
+    *o++ = '"';
+    o = w_mem(o, name.s, name.n);
     *o++ = '"';
     return o;
 }
@@ -809,19 +843,21 @@ static bool has_members(const mb_record_t *rec)
  */
 void mb_json_record(mb_json_t *j, const mb_record_t *rec)
 {
-    name_out_t fn = {mb_function_name(rec->function), (unsigned)rec->function};
-    name_out_t qty = {mb_quantity_name(rec->quantity), (unsigned)rec->quantity};
+    mb_internal_name_t fn = mb_internal_function_name(rec->function);
+    mb_internal_name_t qty = mb_internal_quantity_name(rec->quantity);
+    mb_internal_name_t unit = mb_internal_unit_name(rec->unit);
     value_out_t vo;
-    const char *unit = mb_unit_name(rec->unit);
     bool text_unit = (rec->flags & MB_RECORD_TEXT_UNIT) != 0u;
-    unsigned names = 3; /* function, quantity, unit */
+    unsigned names = 0; /* names of unknown length: the optional members and flags */
 
     value_prepare(&vo, &rec->value);
     size_t len = LEN_LIT("{\"dif\":") + len_hex(rec->dib_len) + LEN_LIT(",\"vif\":") +
                  len_hex(rec->vib_len) + LEN_LIT(",\"storage\":") + len_uint(rec->storage) +
                  LEN_LIT(",\"tariff\":") + len_uint(rec->tariff) + LEN_LIT(",\"subunit\":") +
-                 len_uint(rec->subunit) + LEN_LIT(",\"function\":") + LEN_LIT(",\"quantity\":") +
-                 LEN_LIT(",\"unit\":") + LEN_LIT(",\"value\":") + vo.len + LEN_LIT("}");
+                 len_uint(rec->subunit) + LEN_LIT(",\"function\":") +
+                 len_known_name(fn, (unsigned)rec->function) + LEN_LIT(",\"quantity\":") +
+                 len_known_name(qty, (unsigned)rec->quantity) + LEN_LIT(",\"unit\":\"") + unit.n +
+                 LEN_LIT("\",\"value\":") + vo.len + LEN_LIT("}");
     if (text_unit) {
         len += LEN_LIT(",\"text_unit\":") + len_text(rec->text_unit, rec->text_unit_len);
     }
@@ -855,7 +891,6 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
     item(j, &c);
     if (!c.full && (size_t)(c.end - c.o) < len + names * NAME_BOUND) {
         /* Tight: measure the names exactly before deciding. */
-        len += name_len(&fn) + name_len(&qty) + cstrlen(unit) + 2u;
         for (unsigned i = 0; members && i < N_MEMBERS; i++) {
             const char *key;
             size_t key_len;
@@ -882,13 +917,11 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
         o = W_LIT(o, ",\"subunit\":");
         o = w_uint(o, rec->subunit);
         o = W_LIT(o, ",\"function\":");
-        o = w_name(o, &fn);
+        o = w_known_name(o, fn, (unsigned)rec->function);
         o = W_LIT(o, ",\"quantity\":");
-        o = w_name(o, &qty);
+        o = w_known_name(o, qty, (unsigned)rec->quantity);
         o = W_LIT(o, ",\"unit\":\"");
-        while (*unit != '\0') {
-            *o++ = *unit++;
-        }
+        o = w_mem(o, unit.s, unit.n);
         o = W_LIT(o, "\",\"value\":");
         o = w_value(o, &vo, &rec->value);
         if (text_unit) {

@@ -6,6 +6,8 @@
 #include "meterbus/records.h"
 #include "meterbus/tpl.h"
 
+#include "internal.h"
+
 #if MB_ENABLE_TEXT
 #define NAME_OF(table, i) \
     (((size_t)(i) < sizeof(table) / sizeof((table)[0]) && (table)[i] != NULL) ? (table)[i] : "")
@@ -14,154 +16,160 @@
 #endif
 
 #if MB_ENABLE_TEXT
-static const char *const quantity_names[MB_Q_COUNT_] = {
-    [MB_Q_UNKNOWN] = "unknown",
-    [MB_Q_ENERGY] = "energy",
-    [MB_Q_VOLUME] = "volume",
-    [MB_Q_MASS] = "mass",
-    [MB_Q_ON_TIME] = "on_time",
-    [MB_Q_OPERATING_TIME] = "operating_time",
-    [MB_Q_POWER] = "power",
-    [MB_Q_VOLUME_FLOW] = "volume_flow",
-    [MB_Q_MASS_FLOW] = "mass_flow",
-    [MB_Q_FLOW_TEMPERATURE] = "flow_temperature",
-    [MB_Q_RETURN_TEMPERATURE] = "return_temperature",
-    [MB_Q_TEMPERATURE_DIFFERENCE] = "temperature_difference",
-    [MB_Q_EXTERNAL_TEMPERATURE] = "external_temperature",
-    [MB_Q_PRESSURE] = "pressure",
-    [MB_Q_DATE] = "date",
-    [MB_Q_DATE_TIME] = "date_time",
-    [MB_Q_HCA_UNITS] = "hca_units",
-    [MB_Q_AVERAGING_DURATION] = "averaging_duration",
-    [MB_Q_ACTUALITY_DURATION] = "actuality_duration",
-    [MB_Q_FABRICATION_NUMBER] = "fabrication_number",
-    [MB_Q_ENHANCED_IDENTIFICATION] = "enhanced_identification",
-    [MB_Q_BUS_ADDRESS] = "bus_address",
-    [MB_Q_PLAIN_TEXT] = "plain_text",
-    [MB_Q_ANY] = "any",
-    [MB_Q_MANUFACTURER_SPECIFIC] = "manufacturer_specific",
-    [MB_Q_REACTIVE_ENERGY] = "reactive_energy",
-    [MB_Q_APPARENT_ENERGY] = "apparent_energy",
-    [MB_Q_REACTIVE_POWER] = "reactive_power",
-    [MB_Q_RELATIVE_HUMIDITY] = "relative_humidity",
-    [MB_Q_PHASE_ANGLE_UU] = "phase_angle_uu",
-    [MB_Q_PHASE_ANGLE_UI] = "phase_angle_ui",
-    [MB_Q_FREQUENCY] = "frequency",
-    [MB_Q_APPARENT_POWER] = "apparent_power",
-    [MB_Q_HCA_RATING_FACTOR_K] = "hca_rating_factor_k",
-    [MB_Q_HCA_RATING_FACTOR_KQ] = "hca_rating_factor_kq",
-    [MB_Q_HCA_COUPLING_FACTOR_KC] = "hca_coupling_factor_kc",
-    [MB_Q_HCA_COUPLING_FACTOR_KCR] = "hca_coupling_factor_kcr",
-    [MB_Q_HCA_COUPLING_FACTOR_KCH] = "hca_coupling_factor_kch",
-    [MB_Q_HCA_LOW_TEMPERATURE_FACTOR_KT] = "hca_low_temperature_factor_kt",
-    [MB_Q_HCA_DISPLAY_SCALING_FACTOR_KD] = "hca_display_scaling_factor_kd",
-    [MB_Q_TEMPERATURE_LIMIT] = "temperature_limit",
-    [MB_Q_MAX_POWER_COUNT] = "max_power_count",
-    [MB_Q_CREDIT] = "credit",
-    [MB_Q_DEBIT] = "debit",
-    [MB_Q_ACCESS_NUMBER] = "access_number",
-    [MB_Q_MEDIUM] = "medium",
-    [MB_Q_MANUFACTURER] = "manufacturer",
-    [MB_Q_PARAMETER_SET_ID] = "parameter_set_id",
-    [MB_Q_MODEL_VERSION] = "model_version",
-    [MB_Q_HARDWARE_VERSION] = "hardware_version",
-    [MB_Q_FIRMWARE_VERSION] = "firmware_version",
-    [MB_Q_SOFTWARE_VERSION] = "software_version",
-    [MB_Q_CUSTOMER_LOCATION] = "customer_location",
-    [MB_Q_CUSTOMER] = "customer",
-    [MB_Q_ACCESS_CODE_USER] = "access_code_user",
-    [MB_Q_ACCESS_CODE_OPERATOR] = "access_code_operator",
-    [MB_Q_ACCESS_CODE_SYSTEM_OPERATOR] = "access_code_system_operator",
-    [MB_Q_ACCESS_CODE_DEVELOPER] = "access_code_developer",
-    [MB_Q_PASSWORD] = "password",
-    [MB_Q_ERROR_FLAGS] = "error_flags",
-    [MB_Q_ERROR_MASK] = "error_mask",
-    [MB_Q_SECURITY_KEY] = "security_key",
-    [MB_Q_DIGITAL_OUTPUT] = "digital_output",
-    [MB_Q_DIGITAL_INPUT] = "digital_input",
-    [MB_Q_BAUD_RATE] = "baud_rate",
-    [MB_Q_RESPONSE_DELAY] = "response_delay",
-    [MB_Q_RETRY] = "retry",
-    [MB_Q_REMOTE_CONTROL] = "remote_control",
-    [MB_Q_FIRST_STORAGE_NUMBER] = "first_storage_number",
-    [MB_Q_LAST_STORAGE_NUMBER] = "last_storage_number",
-    [MB_Q_STORAGE_BLOCK_SIZE] = "storage_block_size",
-    [MB_Q_TARIFF_DESCRIPTOR] = "tariff_descriptor",
-    [MB_Q_STORAGE_INTERVAL] = "storage_interval",
-    [MB_Q_OPERATOR_DATA] = "operator_data",
-    [MB_Q_TIME_POINT_SECOND] = "time_point_second",
-    [MB_Q_DURATION_SINCE_READOUT] = "duration_since_readout",
-    [MB_Q_TARIFF_START] = "tariff_start",
-    [MB_Q_TARIFF_DURATION] = "tariff_duration",
-    [MB_Q_TARIFF_PERIOD] = "tariff_period",
-    [MB_Q_DIMENSIONLESS] = "dimensionless",
-    [MB_Q_WMBUS_CONTAINER] = "wmbus_container",
-    [MB_Q_TRANSMISSION_PERIOD] = "transmission_period",
-    [MB_Q_VOLTAGE] = "voltage",
-    [MB_Q_CURRENT] = "current",
-    [MB_Q_RESET_COUNTER] = "reset_counter",
-    [MB_Q_CUMULATION_COUNTER] = "cumulation_counter",
-    [MB_Q_CONTROL_SIGNAL] = "control_signal",
-    [MB_Q_DAY_OF_WEEK] = "day_of_week",
-    [MB_Q_WEEK_NUMBER] = "week_number",
-    [MB_Q_DAY_CHANGE_TIME] = "day_change_time",
-    [MB_Q_PARAMETER_ACTIVATION] = "parameter_activation",
-    [MB_Q_SUPPLIER_INFO] = "supplier_info",
-    [MB_Q_DURATION_SINCE_CUMULATION] = "duration_since_cumulation",
-    [MB_Q_BATTERY_OPERATING_TIME] = "battery_operating_time",
-    [MB_Q_BATTERY_CHANGE_DATE] = "battery_change_date",
-    [MB_Q_RF_LEVEL] = "rf_level",
-    [MB_Q_DAYLIGHT_SAVING] = "daylight_saving",
-    [MB_Q_LISTENING_WINDOW] = "listening_window",
-    [MB_Q_REMAINING_BATTERY_LIFETIME] = "remaining_battery_lifetime",
-    [MB_Q_METER_STOPPED_COUNT] = "meter_stopped_count",
-    [MB_Q_MANUFACTURER_CONTAINER] = "manufacturer_container",
-    [MB_Q_SELECTED_APPLICATION] = "selected_application",
-    [MB_Q_TEMPERATURE] = "temperature",
+/* A name with its length, known at compile time: the JSON writer copies names without scanning. */
+#define N(str)                           \
+    {                                    \
+        str, (uint8_t)(sizeof(str) - 1u) \
+    }
+
+static const mb_internal_name_t quantity_names[MB_Q_COUNT_] = {
+    [MB_Q_UNKNOWN] = N("unknown"),
+    [MB_Q_ENERGY] = N("energy"),
+    [MB_Q_VOLUME] = N("volume"),
+    [MB_Q_MASS] = N("mass"),
+    [MB_Q_ON_TIME] = N("on_time"),
+    [MB_Q_OPERATING_TIME] = N("operating_time"),
+    [MB_Q_POWER] = N("power"),
+    [MB_Q_VOLUME_FLOW] = N("volume_flow"),
+    [MB_Q_MASS_FLOW] = N("mass_flow"),
+    [MB_Q_FLOW_TEMPERATURE] = N("flow_temperature"),
+    [MB_Q_RETURN_TEMPERATURE] = N("return_temperature"),
+    [MB_Q_TEMPERATURE_DIFFERENCE] = N("temperature_difference"),
+    [MB_Q_EXTERNAL_TEMPERATURE] = N("external_temperature"),
+    [MB_Q_PRESSURE] = N("pressure"),
+    [MB_Q_DATE] = N("date"),
+    [MB_Q_DATE_TIME] = N("date_time"),
+    [MB_Q_HCA_UNITS] = N("hca_units"),
+    [MB_Q_AVERAGING_DURATION] = N("averaging_duration"),
+    [MB_Q_ACTUALITY_DURATION] = N("actuality_duration"),
+    [MB_Q_FABRICATION_NUMBER] = N("fabrication_number"),
+    [MB_Q_ENHANCED_IDENTIFICATION] = N("enhanced_identification"),
+    [MB_Q_BUS_ADDRESS] = N("bus_address"),
+    [MB_Q_PLAIN_TEXT] = N("plain_text"),
+    [MB_Q_ANY] = N("any"),
+    [MB_Q_MANUFACTURER_SPECIFIC] = N("manufacturer_specific"),
+    [MB_Q_REACTIVE_ENERGY] = N("reactive_energy"),
+    [MB_Q_APPARENT_ENERGY] = N("apparent_energy"),
+    [MB_Q_REACTIVE_POWER] = N("reactive_power"),
+    [MB_Q_RELATIVE_HUMIDITY] = N("relative_humidity"),
+    [MB_Q_PHASE_ANGLE_UU] = N("phase_angle_uu"),
+    [MB_Q_PHASE_ANGLE_UI] = N("phase_angle_ui"),
+    [MB_Q_FREQUENCY] = N("frequency"),
+    [MB_Q_APPARENT_POWER] = N("apparent_power"),
+    [MB_Q_HCA_RATING_FACTOR_K] = N("hca_rating_factor_k"),
+    [MB_Q_HCA_RATING_FACTOR_KQ] = N("hca_rating_factor_kq"),
+    [MB_Q_HCA_COUPLING_FACTOR_KC] = N("hca_coupling_factor_kc"),
+    [MB_Q_HCA_COUPLING_FACTOR_KCR] = N("hca_coupling_factor_kcr"),
+    [MB_Q_HCA_COUPLING_FACTOR_KCH] = N("hca_coupling_factor_kch"),
+    [MB_Q_HCA_LOW_TEMPERATURE_FACTOR_KT] = N("hca_low_temperature_factor_kt"),
+    [MB_Q_HCA_DISPLAY_SCALING_FACTOR_KD] = N("hca_display_scaling_factor_kd"),
+    [MB_Q_TEMPERATURE_LIMIT] = N("temperature_limit"),
+    [MB_Q_MAX_POWER_COUNT] = N("max_power_count"),
+    [MB_Q_CREDIT] = N("credit"),
+    [MB_Q_DEBIT] = N("debit"),
+    [MB_Q_ACCESS_NUMBER] = N("access_number"),
+    [MB_Q_MEDIUM] = N("medium"),
+    [MB_Q_MANUFACTURER] = N("manufacturer"),
+    [MB_Q_PARAMETER_SET_ID] = N("parameter_set_id"),
+    [MB_Q_MODEL_VERSION] = N("model_version"),
+    [MB_Q_HARDWARE_VERSION] = N("hardware_version"),
+    [MB_Q_FIRMWARE_VERSION] = N("firmware_version"),
+    [MB_Q_SOFTWARE_VERSION] = N("software_version"),
+    [MB_Q_CUSTOMER_LOCATION] = N("customer_location"),
+    [MB_Q_CUSTOMER] = N("customer"),
+    [MB_Q_ACCESS_CODE_USER] = N("access_code_user"),
+    [MB_Q_ACCESS_CODE_OPERATOR] = N("access_code_operator"),
+    [MB_Q_ACCESS_CODE_SYSTEM_OPERATOR] = N("access_code_system_operator"),
+    [MB_Q_ACCESS_CODE_DEVELOPER] = N("access_code_developer"),
+    [MB_Q_PASSWORD] = N("password"),
+    [MB_Q_ERROR_FLAGS] = N("error_flags"),
+    [MB_Q_ERROR_MASK] = N("error_mask"),
+    [MB_Q_SECURITY_KEY] = N("security_key"),
+    [MB_Q_DIGITAL_OUTPUT] = N("digital_output"),
+    [MB_Q_DIGITAL_INPUT] = N("digital_input"),
+    [MB_Q_BAUD_RATE] = N("baud_rate"),
+    [MB_Q_RESPONSE_DELAY] = N("response_delay"),
+    [MB_Q_RETRY] = N("retry"),
+    [MB_Q_REMOTE_CONTROL] = N("remote_control"),
+    [MB_Q_FIRST_STORAGE_NUMBER] = N("first_storage_number"),
+    [MB_Q_LAST_STORAGE_NUMBER] = N("last_storage_number"),
+    [MB_Q_STORAGE_BLOCK_SIZE] = N("storage_block_size"),
+    [MB_Q_TARIFF_DESCRIPTOR] = N("tariff_descriptor"),
+    [MB_Q_STORAGE_INTERVAL] = N("storage_interval"),
+    [MB_Q_OPERATOR_DATA] = N("operator_data"),
+    [MB_Q_TIME_POINT_SECOND] = N("time_point_second"),
+    [MB_Q_DURATION_SINCE_READOUT] = N("duration_since_readout"),
+    [MB_Q_TARIFF_START] = N("tariff_start"),
+    [MB_Q_TARIFF_DURATION] = N("tariff_duration"),
+    [MB_Q_TARIFF_PERIOD] = N("tariff_period"),
+    [MB_Q_DIMENSIONLESS] = N("dimensionless"),
+    [MB_Q_WMBUS_CONTAINER] = N("wmbus_container"),
+    [MB_Q_TRANSMISSION_PERIOD] = N("transmission_period"),
+    [MB_Q_VOLTAGE] = N("voltage"),
+    [MB_Q_CURRENT] = N("current"),
+    [MB_Q_RESET_COUNTER] = N("reset_counter"),
+    [MB_Q_CUMULATION_COUNTER] = N("cumulation_counter"),
+    [MB_Q_CONTROL_SIGNAL] = N("control_signal"),
+    [MB_Q_DAY_OF_WEEK] = N("day_of_week"),
+    [MB_Q_WEEK_NUMBER] = N("week_number"),
+    [MB_Q_DAY_CHANGE_TIME] = N("day_change_time"),
+    [MB_Q_PARAMETER_ACTIVATION] = N("parameter_activation"),
+    [MB_Q_SUPPLIER_INFO] = N("supplier_info"),
+    [MB_Q_DURATION_SINCE_CUMULATION] = N("duration_since_cumulation"),
+    [MB_Q_BATTERY_OPERATING_TIME] = N("battery_operating_time"),
+    [MB_Q_BATTERY_CHANGE_DATE] = N("battery_change_date"),
+    [MB_Q_RF_LEVEL] = N("rf_level"),
+    [MB_Q_DAYLIGHT_SAVING] = N("daylight_saving"),
+    [MB_Q_LISTENING_WINDOW] = N("listening_window"),
+    [MB_Q_REMAINING_BATTERY_LIFETIME] = N("remaining_battery_lifetime"),
+    [MB_Q_METER_STOPPED_COUNT] = N("meter_stopped_count"),
+    [MB_Q_MANUFACTURER_CONTAINER] = N("manufacturer_container"),
+    [MB_Q_SELECTED_APPLICATION] = N("selected_application"),
+    [MB_Q_TEMPERATURE] = N("temperature"),
 };
 
-static const char *const unit_names[MB_UNIT_COUNT_] = {
-    [MB_UNIT_NONE] = "",
-    [MB_UNIT_WH] = "Wh",
-    [MB_UNIT_J] = "J",
-    [MB_UNIT_M3] = "m3",
-    [MB_UNIT_KG] = "kg",
-    [MB_UNIT_S] = "s",
-    [MB_UNIT_W] = "W",
-    [MB_UNIT_J_PER_H] = "J/h",
-    [MB_UNIT_M3_PER_H] = "m3/h",
-    [MB_UNIT_KG_PER_H] = "kg/h",
-    [MB_UNIT_CELSIUS] = "\xC2\xB0"
-                        "C",
-    [MB_UNIT_KELVIN] = "K",
-    [MB_UNIT_BAR] = "bar",
-    [MB_UNIT_V] = "V",
-    [MB_UNIT_A] = "A",
-    [MB_UNIT_HZ] = "Hz",
-    [MB_UNIT_VARH] = "varh",
-    [MB_UNIT_VAH] = "VAh",
-    [MB_UNIT_VAR] = "var",
-    [MB_UNIT_VA] = "VA",
-    [MB_UNIT_PERCENT] = "%",
-    [MB_UNIT_DEGREE] = "\xC2\xB0",
-    [MB_UNIT_CAL] = "cal",
-    [MB_UNIT_FT3] = "ft3",
-    [MB_UNIT_US_GAL] = "US gal",
-    [MB_UNIT_US_GAL_PER_MIN] = "US gal/min",
-    [MB_UNIT_US_GAL_PER_H] = "US gal/h",
-    [MB_UNIT_FAHRENHEIT] = "\xC2\xB0"
-                           "F",
-    [MB_UNIT_DBM] = "dBm",
-    [MB_UNIT_BAUD] = "Bd",
-    [MB_UNIT_BIT_TIMES] = "bit times",
-    [MB_UNIT_CURRENCY] = "currency units",
-    [MB_UNIT_MONTH] = "month",
-    [MB_UNIT_YEAR] = "year",
-    [MB_UNIT_MINUTE] = "min",
-    [MB_UNIT_HOUR] = "h",
-    [MB_UNIT_DAY] = "d",
-    [MB_UNIT_M3_PER_MIN] = "m3/min",
-    [MB_UNIT_M3_PER_S] = "m3/s",
+static const mb_internal_name_t unit_names[MB_UNIT_COUNT_] = {
+    [MB_UNIT_NONE] = N(""),
+    [MB_UNIT_WH] = N("Wh"),
+    [MB_UNIT_J] = N("J"),
+    [MB_UNIT_M3] = N("m3"),
+    [MB_UNIT_KG] = N("kg"),
+    [MB_UNIT_S] = N("s"),
+    [MB_UNIT_W] = N("W"),
+    [MB_UNIT_J_PER_H] = N("J/h"),
+    [MB_UNIT_M3_PER_H] = N("m3/h"),
+    [MB_UNIT_KG_PER_H] = N("kg/h"),
+    [MB_UNIT_CELSIUS] = N("\xC2\xB0"
+                          "C"),
+    [MB_UNIT_KELVIN] = N("K"),
+    [MB_UNIT_BAR] = N("bar"),
+    [MB_UNIT_V] = N("V"),
+    [MB_UNIT_A] = N("A"),
+    [MB_UNIT_HZ] = N("Hz"),
+    [MB_UNIT_VARH] = N("varh"),
+    [MB_UNIT_VAH] = N("VAh"),
+    [MB_UNIT_VAR] = N("var"),
+    [MB_UNIT_VA] = N("VA"),
+    [MB_UNIT_PERCENT] = N("%"),
+    [MB_UNIT_DEGREE] = N("\xC2\xB0"),
+    [MB_UNIT_CAL] = N("cal"),
+    [MB_UNIT_FT3] = N("ft3"),
+    [MB_UNIT_US_GAL] = N("US gal"),
+    [MB_UNIT_US_GAL_PER_MIN] = N("US gal/min"),
+    [MB_UNIT_US_GAL_PER_H] = N("US gal/h"),
+    [MB_UNIT_FAHRENHEIT] = N("\xC2\xB0"
+                             "F"),
+    [MB_UNIT_DBM] = N("dBm"),
+    [MB_UNIT_BAUD] = N("Bd"),
+    [MB_UNIT_BIT_TIMES] = N("bit times"),
+    [MB_UNIT_CURRENCY] = N("currency units"),
+    [MB_UNIT_MONTH] = N("month"),
+    [MB_UNIT_YEAR] = N("year"),
+    [MB_UNIT_MINUTE] = N("min"),
+    [MB_UNIT_HOUR] = N("h"),
+    [MB_UNIT_DAY] = N("d"),
+    [MB_UNIT_M3_PER_MIN] = N("m3/min"),
+    [MB_UNIT_M3_PER_S] = N("m3/s"),
 };
 
 static const char *const per_names[MB_PER_COUNT_] = {
@@ -193,14 +201,29 @@ static const char *const per_names[MB_PER_COUNT_] = {
 };
 #endif
 
-const char *mb_quantity_name(mb_quantity_t q) { return NAME_OF(quantity_names, q); }
+/* Entry @p i of a table of mb_internal_name_t; the empty name outside it or without text. */
+#if MB_ENABLE_TEXT
+#define NAMED(table, i)                                                                      \
+    (((size_t)(i) < sizeof(table) / sizeof((table)[0]) && (table)[i].s != NULL) ? (table)[i] \
+                                                                                : empty_name)
+static const mb_internal_name_t empty_name = {"", 0};
+#else
+#define NAMED(table, i) ((void)(i), (mb_internal_name_t){"", 0})
+#endif
 
-const char *mb_unit_name(mb_unit_t u) { return NAME_OF(unit_names, u); }
+mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q) { return NAMED(quantity_names, q); }
+
+mb_internal_name_t mb_internal_unit_name(mb_unit_t u) { return NAMED(unit_names, u); }
+
+const char *mb_quantity_name(mb_quantity_t q) { return mb_internal_quantity_name(q).s; }
+
+const char *mb_unit_name(mb_unit_t u) { return mb_internal_unit_name(u).s; }
 
 const char *mb_per_name(mb_per_t per) { return NAME_OF(per_names, per); }
 
 #if MB_ENABLE_TEXT
-static const char *const function_names[4] = {"instantaneous", "maximum", "minimum", "error"};
+static const mb_internal_name_t function_names[4] = {N("instantaneous"), N("maximum"), N("minimum"),
+                                                     N("error")};
 
 static const char *const phase_names[12] = {"",      "L1",    "L2", "L3", "N",  "L1-L2",
                                             "L2-L3", "L3-L1", "Q1", "Q2", "Q3", "Q4"};
@@ -392,7 +415,9 @@ static const char *const ci_content_names[] = {
 };
 #endif
 
-const char *mb_function_name(mb_function_t fn) { return NAME_OF(function_names, fn); }
+mb_internal_name_t mb_internal_function_name(mb_function_t fn) { return NAMED(function_names, fn); }
+
+const char *mb_function_name(mb_function_t fn) { return mb_internal_function_name(fn).s; }
 
 const char *mb_phase_name(mb_phase_t phase) { return NAME_OF(phase_names, phase); }
 
