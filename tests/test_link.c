@@ -2,9 +2,9 @@
  * Wired link layer (include/meterbus/link.h): frame decoding and encoding, the builders, C-field,
  * A-field, baud-rate and secondary-address helpers, error texts and the version getters.
  *
- * Every expected byte string is either a reference frame of the fact sheet
- * (published examples: OMS Vol.2 Annex N.2.2 and the m-bus.com documentation) or worked out by hand
- * in the comment next to it; nothing here was produced by running the code under test.
+ * Every expected byte string is either a published reference frame (OMS Vol.2 Annex N.2.2, the
+ * m-bus.com documentation) or worked out by hand in the comment next to it; nothing here was
+ * produced by running the code under test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
