@@ -51,7 +51,10 @@ typedef struct mb_vib {
 
 /*
  * Parse the VIF and VIFEs at p[0..len): sets rec's quantity, unit, flags, error/action, limit, per,
- * phase, vife_flags and text unit, and *vib. @return bytes of the VIB, or a negative MB_ERR_REC_*.
+ * phase, vife_flags and text unit, and *vib. A plain-text unit after VIF 0xFC is read in the 2018
+ * order unless options say MB_RECORDS_TEXT_AFTER_VIF (the automatic choice between the two is the
+ * record iterator's: it needs the whole record). @return bytes of the VIB, or a negative
+ * MB_ERR_REC_*.
  */
 int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
                           mb_vib_t *vib);
@@ -63,23 +66,48 @@ typedef struct mb_internal_vif_entry {
     int8_t exponent;  /* decimal exponent, or -128 for heat cost allocator factors */
 } mb_internal_vif_entry_t;
 
-/* The primary VIF table (vif.c), indexed by the VIF without its extension bit. */
+/* True for quantities whose data is a date or time. */
+bool mb_internal_quantity_is_date(mb_quantity_t q);
+
+/* The VIF tables (vif.c): primary, and the FB and FD extensions, indexed by the code & 0x7F. */
 extern const mb_internal_vif_entry_t mb_internal_vif_primary[128];
+extern const mb_internal_vif_entry_t mb_internal_vif_fb[128];
+extern const mb_internal_vif_entry_t mb_internal_vif_fd[128];
+
+#define MB_INTERNAL_EXP_2POW_M12 (-128) /* mb_internal_vif_entry_t::exponent of 2^-12 */
 
 /*
- * The common case, a primary VIF without VIFEs, in one table lookup; the record iterator calls
- * this before the full parser. @return false when @p vif needs mb_internal_vib_parse().
+ * The common VIBs in one table lookup: a primary VIF, or FB/FD with one table code, without
+ * VIFEs. The record iterator calls this before the full parser. @return the VIB's length (1 or
+ * 2), or 0 when @p p needs mb_internal_vib_parse().
  */
-static inline bool mb_internal_vib_simple(uint8_t vif, mb_record_t *rec, mb_vib_t *vib)
+static inline int mb_internal_vib_simple(const uint8_t *p, size_t len, mb_record_t *rec,
+                                         mb_vib_t *vib)
 {
-    if (vif >= 0x7Bu && vif != 0x7Eu && vif != 0x7Fu) { /* extensions, text, or VIFEs follow */
-        return false;
+    const mb_internal_vif_entry_t *e;
+    int n = 1;
+    if (len == 0u) {
+        return 0;
     }
-    const mb_internal_vif_entry_t *e = &mb_internal_vif_primary[vif];
+    if (p[0] < 0x7Bu || p[0] == 0x7Eu || p[0] == 0x7Fu) { /* no extension bit, no text */
+        e = &mb_internal_vif_primary[p[0]];
+    } else if ((p[0] == 0xFBu || p[0] == 0xFDu) && len >= 2u && p[1] < 0x7Du) {
+        e = &(p[0] == 0xFBu ? mb_internal_vif_fb : mb_internal_vif_fd)[p[1]];
+        n = 2;
+    } else {
+        return 0;
+    }
     rec->quantity = (mb_quantity_t)e->quantity;
     rec->unit = (mb_unit_t)e->unit;
-    *vib = (mb_vib_t){e->exponent, 0, false, false, vif == 0x6Cu || vif == 0x6Du, false, 0};
-    return true;
+    bool hca = e->exponent == MB_INTERNAL_EXP_2POW_M12;
+    *vib = (mb_vib_t){hca ? (int8_t)-12 : e->exponent,
+                      0,
+                      false,
+                      hca,
+                      mb_internal_quantity_is_date(rec->quantity),
+                      false,
+                      0};
+    return n;
 }
 
 /* A name and its length (names.c); {"", 0} without text tables or for codes without a name. */
@@ -92,7 +120,5 @@ mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q);
 mb_internal_name_t mb_internal_unit_name(mb_unit_t u);
 mb_internal_name_t mb_internal_function_name(mb_function_t fn);
 
-/* True for quantities whose data is a date or time. */
-bool mb_internal_quantity_is_date(mb_quantity_t q);
 
 #endif /* MB_INTERNAL_H */

@@ -109,8 +109,21 @@ static int64_t unit_factor(mb_unit_t unit, mb_unit_t *base)
 
 /* ---- data decoding ------------------------------------------------------------------------ */
 
+static uint32_t le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* n <= 8 bytes, least significant first. The widths of the DIF's integer codings go straight. */
 static uint64_t read_le(const uint8_t *p, size_t n)
 {
+    switch (n) {
+    case 1: return p[0];
+    case 2: return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+    case 4: return le32(p);
+    case 8: return le32(p) | (uint64_t)le32(p + 4) << 32;
+    default: break;
+    }
     uint64_t v = 0;
     while (n-- > 0u) {
         v = (v << 8) | p[n];
@@ -119,11 +132,13 @@ static uint64_t read_le(const uint8_t *p, size_t n)
 }
 
 /*
- * BCD, least significant byte first; a top nibble F makes it negative. Up to 8 bytes are converted
- * in parallel: every nibble checked for 0..9 at once, then nibbles, bytes and 16-bit lanes merged
- * into decimal. Longer BCD (variable-length data, up to 9 bytes) goes digit pair by pair.
+ * BCD, least significant byte first. Fixed-length BCD (type A, @p lvar false) is negative when its
+ * top nibble is F; variable-length BCD has its sign in the LVAR (@p negative), and an F there is
+ * a hex digit like any other. Up to 8 bytes are converted in parallel: every nibble checked for
+ * 0..9 at once, then nibbles, bytes and 16-bit lanes merged into decimal. Longer BCD (variable
+ * length, up to 9 bytes) goes digit pair by pair.
  */
-static void decode_bcd(const uint8_t *p, size_t n, bool negative, mb_value_t *v)
+static void decode_bcd(const uint8_t *p, size_t n, bool lvar, bool negative, mb_value_t *v)
 {
     if (n == 0u) {
         v->mantissa = 0;
@@ -133,7 +148,7 @@ static void decode_bcd(const uint8_t *p, size_t n, bool negative, mb_value_t *v)
         int64_t m = 0;
         for (size_t i = n; i-- > 0u;) {
             unsigned b = p[i];
-            if (i == n - 1u && (b >> 4) == 0xFu) {
+            if (!lvar && i == n - 1u && (b >> 4) == 0xFu) {
                 negative = true;
                 b &= 0x0Fu;
             }
@@ -147,9 +162,28 @@ static void decode_bcd(const uint8_t *p, size_t n, bool negative, mb_value_t *v)
         v->mantissa = negative ? -m : m;
         return;
     }
+    if (n <= 4u) { /* the same in 32 bits: most BCD fields are 2..8 digits */
+        uint32_t y = (uint32_t)read_le(p, n);
+        unsigned top = 8u * (unsigned)n - 4u;
+        if (!lvar && (y >> top) == 0xFu) {
+            negative = true;
+            y &= ~((uint32_t)0xF << top);
+        }
+        uint32_t hi = (y >> 4) & 0x0F0F0F0Fu, lo = y & 0x0F0F0F0Fu;
+        if ((((hi + 0x06060606u) | (lo + 0x06060606u)) & 0xF0F0F0F0u) != 0u) {
+            v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
+            v->mantissa = 0;
+            return;
+        }
+        uint32_t bytes = lo + hi * 10u;
+        uint32_t pairs = (bytes & 0x00FF00FFu) + ((bytes >> 8) & 0x00FF00FFu) * 100u;
+        int64_t m = (int64_t)((pairs & 0xFFFFu) + (pairs >> 16) * 10000u);
+        v->mantissa = negative ? -m : m;
+        return;
+    }
     uint64_t x = read_le(p, n);
     unsigned top_shift = 8u * (unsigned)n - 4u;
-    if ((x >> top_shift) == 0xFu) { /* sign nibble */
+    if (!lvar && (x >> top_shift) == 0xFu) { /* sign nibble */
         negative = true;
         x &= ~((uint64_t)0xF << top_shift);
     }
@@ -246,13 +280,18 @@ static void decode_date(const uint8_t *p, size_t n, mb_datetime_t *dt)
         }
         break;
     }
-    if (dt->day == 0u || dt->month == 15u || year == 127u) {
+    if (dt->day == 0u || dt->month == 15u) {
         dt->flags |= MB_DT_PERIODIC;
+    }
+    if (year == 127u) {
+        dt->flags |= MB_DT_PERIODIC | MB_DT_EVERY_YEAR;
     }
 }
 
 /* Bytes of value data for DIF data fields 0..E (0xD: variable, read from LVAR). */
 static const uint8_t field_len[16] = {0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 6, 0};
+/* Data fields of the iterator's fast path: integers of 1..8 bytes and BCD of 2..12 digits. */
+#define FAST_FIELDS 0x5EDEu
 
 /*
  * Length of variable-length data from its LVAR byte (EN 13757-3 table of LVAR ranges); -1 for the
@@ -330,11 +369,16 @@ static void scale_number(mb_record_t *rec, const mb_vib_t *vib)
         if (vib->has_offset) {
             int64_t m = v->mantissa;
             int8_t e = v->exponent;
+            int shift = vib->offset_exponent - e; /* VIFEs can move it past the table (±30) */
             bool ok;
-            if (vib->offset_exponent >= e) {
-                ok = add_checked(&m, pow10_table[vib->offset_exponent - e]);
+            if (m == 0) { /* 0 + 10^offset, whatever the distance */
+                m = 1;
+                e = vib->offset_exponent;
+                ok = true;
+            } else if (shift >= 0) {
+                ok = shift <= 18 && add_checked(&m, pow10_table[shift]);
             } else {
-                ok = mul_checked(&m, pow10_table[e - vib->offset_exponent]) && add_checked(&m, 1);
+                ok = -shift <= 18 && mul_checked(&m, pow10_table[-shift]) && add_checked(&m, 1);
                 e = vib->offset_exponent;
             }
             if (!ok) {
@@ -421,7 +465,7 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
     case 0xC:
     case 0xE:
         v->kind = MB_VALUE_NUMBER;
-        decode_bcd(p, n, false, v);
+        decode_bcd(p, n, false, false, v);
         scale_number(rec, vib);
         return MB_OK;
     case 0xD:
@@ -432,7 +476,7 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
         }
         if (rec->lvar <= 0xD9u) {
             v->kind = MB_VALUE_NUMBER;
-            decode_bcd(p, n, rec->lvar >= 0xD0u, v);
+            decode_bcd(p, n, true, rec->lvar >= 0xD0u, v);
             scale_number(rec, vib);
             return MB_OK;
         }
@@ -488,6 +532,85 @@ static int stop(mb_records_t *it, int status)
 {
     it->status = status;
     return status;
+}
+
+/* The data at p[pos] (with its LVAR) into rec; *end is where the record ends. */
+static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_t *rec,
+                            size_t *end)
+{
+    size_t n = field_len[rec->data_field];
+    if (rec->data_field == 0x8u) {
+        rec->flags |= MB_RECORD_READOUT;
+    } else if (rec->data_field == 0xDu) {
+        if (pos >= len) {
+            return MB_ERR_REC_DATA_TRUNCATED;
+        }
+        rec->lvar = p[pos++];
+        int l = lvar_len(rec->lvar);
+        if (l < 0) {
+            return MB_ERR_REC_RESERVED_LVAR;
+        }
+        n = (size_t)l;
+    }
+    if (len - pos < n) {
+        return MB_ERR_REC_DATA_TRUNCATED;
+    }
+    rec->data = p + pos;
+    rec->data_len = (uint16_t)n;
+    *end = pos + n;
+    return MB_OK;
+}
+
+/* The VIB at p[pos] and the data after it into rec. @return MB_OK or MB_ERR_REC_*. */
+static int read_vib_data(const uint8_t *p, size_t len, size_t pos, unsigned options,
+                         mb_record_t *rec, mb_vib_t *vib, size_t *end)
+{
+    int vib_len = mb_internal_vib_parse(p + pos, len - pos, options, rec, vib);
+    if (vib_len < 0) {
+        return vib_len;
+    }
+    rec->vib = p + pos;
+    rec->vib_len = (uint16_t)vib_len;
+    return read_data(p, len, pos + (size_t)vib_len, rec, end);
+}
+
+static bool text_unit_printable(const mb_record_t *rec)
+{
+    for (size_t i = 0; i < rec->text_unit_len; i++) {
+        if (rec->text_unit[i] < 0x20u || rec->text_unit[i] > 0x7Eu) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * A plain-text VIF with VIFEs (0xFC), order not forced. EN 13757-3:2018 puts the text after the
+ * last VIFE; meters still in the field (and libmbus, jMBus) put it right after the VIF. The 2018
+ * reading is taken unless the record it gives runs past the data or has unprintable text while
+ * the older reading gives a whole record with printable text.
+ */
+static int read_text_record(const uint8_t *p, size_t len, size_t pos, unsigned options,
+                            mb_record_t *rec, mb_vib_t *vib, size_t *end)
+{
+    mb_record_t head = *rec; /* the DIB's fields */
+    int err = read_vib_data(p, len, pos, options | MB_RECORDS_TEXT_2018, rec, vib, end);
+    bool past = err == MB_ERR_REC_VIF_TRUNCATED || err == MB_ERR_REC_DATA_TRUNCATED;
+    if (!past && (err != MB_OK || text_unit_printable(rec))) {
+        return err;
+    }
+    mb_record_t first = *rec;
+    mb_vib_t first_vib = *vib;
+    size_t first_end = *end;
+    *rec = head;
+    if (read_vib_data(p, len, pos, options | MB_RECORDS_TEXT_AFTER_VIF, rec, vib, end) == MB_OK &&
+        text_unit_printable(rec)) {
+        return MB_OK;
+    }
+    *rec = first;
+    *vib = first_vib;
+    *end = first_end;
+    return err;
 }
 
 int mb_records_next(mb_records_t *it, mb_record_t *rec)
@@ -556,39 +679,63 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
     }
     rec->dib_len = (uint8_t)(pos - start);
 
-    mb_vib_t vib;
-    int vib_len = 1;
-    if (pos >= len || !mb_internal_vib_simple(p[pos], rec, &vib)) {
-        vib_len = mb_internal_vib_parse(p + pos, len - pos, it->options, rec, &vib);
+    /*
+     * The common record in one pass: a plain primary VIF of a signed quantity in a unit that needs
+     * no conversion (energy, volume, mass, power, flow, temperatures, pressure: VIF < 0x6C, not
+     * min/h/d or m3/min, m3/s), with an integer or BCD of fixed length. The same result as below.
+     */
+    if (pos < len && p[pos] < 0x6Cu && ((FAST_FIELDS >> rec->data_field) & 1u) != 0u &&
+        len - pos - 1u >= field_len[rec->data_field]) {
+        const mb_internal_vif_entry_t *e = &mb_internal_vif_primary[p[pos]];
+        if (e->unit < (uint8_t)MB_UNIT_MINUTE) {
+            size_t n = field_len[rec->data_field];
+            mb_value_t *v = &rec->value;
+            rec->quantity = (mb_quantity_t)e->quantity;
+            rec->unit = (mb_unit_t)e->unit;
+            rec->vib = p + pos;
+            rec->vib_len = 1;
+            pos++;
+            rec->data = p + pos;
+            rec->data_len = (uint16_t)n;
+            it->pos = pos + n;
+            v->kind = MB_VALUE_NUMBER;
+            v->bytes = p + pos;
+            v->len = n;
+            if (rec->data_field < 0x8u) {
+                uint64_t raw = read_le(p + pos, n);
+                if (n < 8u && (raw >> (8u * n - 1u)) != 0u) {
+                    raw |= ~(uint64_t)0 << (8u * n); /* sign-extend */
+                }
+                v->mantissa = (int64_t)raw;
+            } else {
+                decode_bcd(p + pos, n, false, false, v);
+                if (v->flags != 0u) {
+                    return 1; /* hex digits: no exponent, as scale_number() leaves it */
+                }
+            }
+            v->exponent = e->exponent;
+            return 1;
+        }
     }
-    if (vib_len < 0) {
-        return stop(it, vib_len);
-    }
-    rec->vib = p + pos;
-    rec->vib_len = (uint8_t)vib_len;
-    pos += (size_t)vib_len;
 
-    size_t n = field_len[rec->data_field];
-    if (rec->data_field == 0x8u) {
-        rec->flags |= MB_RECORD_READOUT;
-    } else if (rec->data_field == 0xDu) {
-        if (pos >= len) {
-            return stop(it, MB_ERR_REC_DATA_TRUNCATED);
-        }
-        rec->lvar = p[pos++];
-        int l = lvar_len(rec->lvar);
-        if (l < 0) {
-            return stop(it, MB_ERR_REC_RESERVED_LVAR);
-        }
-        n = (size_t)l;
+    mb_vib_t vib;
+    size_t end = pos;
+    int err;
+    int vib_len = mb_internal_vib_simple(p + pos, len - pos, rec, &vib);
+    if (vib_len > 0) {
+        rec->vib = p + pos;
+        rec->vib_len = (uint16_t)vib_len;
+        err = read_data(p, len, pos + (size_t)vib_len, rec, &end);
+    } else if (pos + 1u < len && p[pos] == 0xFCu &&
+               (it->options & (MB_RECORDS_TEXT_AFTER_VIF | MB_RECORDS_TEXT_2018)) == 0u) {
+        err = read_text_record(p, len, pos, it->options, rec, &vib, &end);
+    } else {
+        err = read_vib_data(p, len, pos, it->options, rec, &vib, &end);
     }
-    if (len - pos < n) {
-        return stop(it, MB_ERR_REC_DATA_TRUNCATED);
+    if (err != MB_OK) {
+        return stop(it, err);
     }
-    rec->data = p + pos;
-    rec->data_len = (uint16_t)n;
-    pos += n;
-    it->pos = pos;
+    it->pos = end;
     (void)decode_value(rec, &vib);
     return 1;
 }
@@ -626,57 +773,63 @@ static int encode_bcd(uint8_t *out, size_t n, int64_t m, bool sign_nibble)
     return mag == 0u ? MB_OK : MB_ERR_REC_RANGE;
 }
 
-/* Undo scale_number(): the integer that, decoded through this VIB, gives the record's value. */
+/*
+ * Undo scale_number(): the integer that, decoded through this VIB, gives the record's value. The
+ * value is first brought to the finest exponent involved (its own, the VIF's, the offset's), so
+ * that any decimal representation of the same number gives the same integer; then the steps of
+ * the decoder are undone in reverse: unit factor, offset, 2^-12 and the VIF's power of ten.
+ */
 static int unscale_number(const mb_record_t *rec, const mb_record_t *vibrec, const mb_vib_t *vib,
                           int64_t *raw)
 {
     int64_t m = rec->value.mantissa;
     int e = rec->value.exponent;
-    if (vib->is_count || vib->duration_unit != 0u) {
-        mb_unit_t base;
-        int64_t f = unit_factor((mb_unit_t)vib->duration_unit, &base);
-        if (f != 0 && (rec->unit == base || rec->unit == MB_UNIT_NONE)) {
-            if (m % f != 0) {
-                return MB_ERR_REC_INEXACT;
-            }
-            m /= f;
-        }
-        *raw = m;
-        return e == 0 ? MB_OK : MB_ERR_REC_INEXACT;
+    int target = vib->exponent;
+    mb_unit_t sent = vibrec->unit;
+    bool plain = vib->is_count || vib->duration_unit != 0u; /* limit counts and durations */
+    bool offset = vib->has_offset && !plain;
+    if (plain) {
+        target = 0;
+        sent = vib->is_count ? MB_UNIT_NONE : (mb_unit_t)vib->duration_unit;
+    }
+    int low = offset && vib->offset_exponent < target ? vib->offset_exponent : target;
+    if (m == 0) {
+        e = low;
+    }
+    while (e < low && m % 10 == 0) { /* trailing zeros below every exponent involved */
+        m /= 10;
+        e++;
+    }
+    int w = e < low ? e : low;
+    if (e - w > 18 || !mul_checked(&m, pow10_table[e - w])) {
+        return MB_ERR_REC_RANGE;
     }
     mb_unit_t base;
-    int64_t f = unit_factor(vibrec->unit, &base);
+    int64_t f = unit_factor(sent, &base);
     if (f != 0 && (rec->unit == base || rec->unit == MB_UNIT_NONE)) {
         if (m % f != 0) {
             return MB_ERR_REC_INEXACT;
         }
         m /= f;
     }
-    if (vib->has_offset) { /* subtract 10^offset_exponent at the value's exponent */
-        if (vib->offset_exponent < e) {
-            return MB_ERR_REC_INEXACT;
-        }
-        if (vib->offset_exponent - e > 18 ||
-            !add_checked(&m, -pow10_table[vib->offset_exponent - e])) {
+    if (offset) { /* subtract 10^offset_exponent */
+        int k = vib->offset_exponent - w;
+        if (k > 18 || !add_checked(&m, -pow10_table[k])) {
             return MB_ERR_REC_RANGE;
         }
     }
-    int target = vib->exponent;
-    if (vib->hca_scale) {
+    int k = target - w;
+    if (k > 18 ? m != 0 : m % pow10_table[k] != 0) {
+        return MB_ERR_REC_INEXACT;
+    }
+    if (k <= 18) {
+        m /= pow10_table[k];
+    }
+    if (vib->hca_scale && !plain) {
         if (m % HCA_FACTOR != 0) {
             return MB_ERR_REC_INEXACT;
         }
         m /= HCA_FACTOR;
-    }
-    if (e > target) {
-        if (e - target > 18 || !mul_checked(&m, pow10_table[e - target])) {
-            return MB_ERR_REC_RANGE;
-        }
-    } else if (e < target) {
-        if (target - e > 18 || m % pow10_table[target - e] != 0) {
-            return MB_ERR_REC_INEXACT;
-        }
-        m /= pow10_table[target - e];
     }
     *raw = m;
     return MB_OK;
@@ -693,12 +846,23 @@ static bool fits(int64_t m, size_t n, bool is_unsigned_value)
 }
 
 /*
- * The year fields of the date types: 7 bits, read as 2000..2080 for 0..80 and 1981..2027 for
- * 81..127 (type F adds two hundred-year bits). @return false when @p year has no code.
+ * The year fields of the date types: a 7-bit code read as 2000..2080 for 0..80 and 1981..2026 for
+ * 81..126; 127 is the "every year" wildcard. Type F adds two hundred-year bits h, and then reads
+ * 1900 + 100 h + code, up to 2326. @return false when @p dt's year has no code.
  */
-static bool year_code(uint16_t year, bool with_hundreds, unsigned *y, unsigned *hundred)
+static bool year_code(const mb_datetime_t *dt, bool with_hundreds, unsigned *y, unsigned *hundred)
 {
+    unsigned year = dt->year;
     *hundred = 0;
+    if ((dt->flags & MB_DT_EVERY_YEAR) != 0u) { /* the decoder's 2027 + 100 h */
+        *y = 127;
+        if (year < 2027u || (year - 2027u) % 100u != 0u || (year - 2027u) / 100u > 3u ||
+            (!with_hundreds && year != 2027u)) {
+            return false;
+        }
+        *hundred = (year - 2027u) / 100u;
+        return true;
+    }
     if (year >= 2000u && year <= 2080u) {
         *y = year - 2000u;
         return true;
@@ -707,11 +871,14 @@ static bool year_code(uint16_t year, bool with_hundreds, unsigned *y, unsigned *
         *y = year - 1900u;
         return true;
     }
-    if (!with_hundreds || year < 2081u || year > 2199u) {
+    if (!with_hundreds || year < 2081u || year > 2326u) {
         return false;
     }
     *hundred = (year - 1900u) / 100u;
-    *y = (year - 1900u) % 100u;
+    if (*hundred > 3u) {
+        *hundred = 3u; /* 2300..2326: codes 100..126 of the third century */
+    }
+    *y = year - 1900u - 100u * *hundred;
     return true;
 }
 
@@ -731,7 +898,7 @@ static int encode_date(const mb_datetime_t *dt, uint8_t *out, size_t n)
         out[1] = 0xFF;
         return MB_OK;
     }
-    if (!year_code(dt->year, n == 4u, &y, &hundred)) {
+    if (!year_code(dt, n == 4u, &y, &hundred)) {
         return MB_ERR_REC_RANGE;
     }
     uint8_t date_lo = (uint8_t)((y & 7u) << 5 | (dt->day & 0x1Fu));
@@ -829,8 +996,8 @@ static int encode_data(const mb_record_t *rec, const mb_record_t *vibrec, const 
     if (bcd) {
         if (df == 0xDu) { /* LVAR C0..C9 positive, D0..D9 negative: no sign nibble */
             bool negative = rec->lvar >= 0xD0u;
-            if ((raw < 0) != negative && raw != 0) {
-                return MB_ERR_REC_RANGE;
+            if (((raw < 0) != negative && raw != 0) || raw == INT64_MIN) {
+                return MB_ERR_REC_RANGE; /* INT64_MIN has 19 digits: more than 9 bytes hold */
             }
             return encode_bcd(out, n, negative ? -raw : raw, false);
         }
@@ -880,7 +1047,8 @@ static bool same_date(const mb_datetime_t *want, const mb_datetime_t *got)
         return (got->flags & MB_DT_INVALID) != 0u;
     }
     if ((want->flags & MB_DT_HAS_DATE) != 0u &&
-        (want->year != got->year || want->month != got->month || want->day != got->day)) {
+        (want->year != got->year || want->month != got->month || want->day != got->day ||
+         ((want->flags ^ got->flags) & MB_DT_EVERY_YEAR) != 0u)) {
         return false;
     }
     if ((want->flags & MB_DT_HAS_TIME) != 0u &&
@@ -926,6 +1094,23 @@ static bool same_value(const mb_record_t *a, const mb_record_t *b)
     }
 }
 
+/*
+ * The plain-text order @p rec was decoded in, from where its text stands in a VIB that starts
+ * with VIF 0xFC: right after the VIF and its length byte is the older order. 0 when unknown.
+ */
+static unsigned text_order(const mb_record_t *rec)
+{
+    if ((rec->flags & MB_RECORD_TEXT_UNIT) == 0u || rec->text_unit == NULL ||
+        rec->vib[0] != 0xFCu) {
+        return 0;
+    }
+    uintptr_t text = (uintptr_t)rec->text_unit, vib = (uintptr_t)rec->vib;
+    if (text < vib + 2u || text - vib + rec->text_unit_len > rec->vib_len) {
+        return 0; /* the text is not inside the VIB: the caller's own record */
+    }
+    return text == vib + 2u ? MB_RECORDS_TEXT_AFTER_VIF : MB_RECORDS_TEXT_2018;
+}
+
 int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
 {
     if (rec == NULL || (out == NULL && cap != 0u)) {
@@ -943,19 +1128,27 @@ int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
         rec->vib_len == 0u) {
         return MB_ERR_ARG;
     }
-    /* The VIB is written as given; parsing it gives the scaling to undo. */
+    /*
+     * The VIB is written as given; parsing it gives the scaling to undo. A plain-text unit is read
+     * in the order the record was decoded in (where its text stands in the VIB), else in the 2018
+     * order if that reads the whole VIB, else in the older order; the check below decodes with
+     * that order forced.
+     */
     mb_record_t vibrec;
     mb_vib_t vib;
     record_clear(&vibrec);
-    unsigned vib_options = 0;
-    int vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, 0, &vibrec, &vib);
-    if (vib_len != (int)rec->vib_len) { /* perhaps a plain-text unit in the older order */
+    unsigned vib_options = text_order(rec);
+    int vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, vib_options, &vibrec, &vib);
+    if (vib_len != (int)rec->vib_len && vib_options == 0u) {
         record_clear(&vibrec);
         vib_options = MB_RECORDS_TEXT_AFTER_VIF;
         vib_len = mb_internal_vib_parse(rec->vib, rec->vib_len, vib_options, &vibrec, &vib);
-        if (vib_len != (int)rec->vib_len) {
-            return MB_ERR_ARG;
-        }
+    }
+    if (vib_len != (int)rec->vib_len) {
+        return MB_ERR_ARG;
+    }
+    if (vib_options == 0u && rec->vib[0] == 0xFCu) {
+        vib_options = MB_RECORDS_TEXT_2018;
     }
 
     /* DIFEs: as many as storage (4 bits each after the DIF's 1), tariff (2) and subunit (1) need.

@@ -14,7 +14,7 @@
 typedef mb_internal_vif_entry_t vif_entry_t;
 
 /* Heat cost allocator rating factors are sent in units of 2^-12 (EN 13757-3:2018). */
-#define EXP_2POW_M12 (-128)
+#define EXP_2POW_M12 MB_INTERNAL_EXP_2POW_M12
 
 #define Q(q) ((uint8_t)MB_Q_##q)
 #define U(u) ((uint8_t)MB_UNIT_##u)
@@ -72,7 +72,7 @@ const mb_internal_vif_entry_t mb_internal_vif_primary[128] = {
 };
 
 /* First extension table, VIF 0xFB. */
-static const vif_entry_t ext_fb[128] = {
+const mb_internal_vif_entry_t mb_internal_vif_fb[128] = {
     E2(ENERGY, WH, 5),                  /* 00..01 10^(n-1) MWh */
     E2(REACTIVE_ENERGY, VARH, 3),       /* 02..03 10^n kvarh */
     E2(APPARENT_ENERGY, VAH, 3),        /* 04..05 10^n kVAh */
@@ -122,7 +122,7 @@ static const vif_entry_t ext_fb[128] = {
 };
 
 /* Second extension table, VIF 0xFD. */
-static const vif_entry_t ext_fd[128] = {
+const mb_internal_vif_entry_t mb_internal_vif_fd[128] = {
     E4(CREDIT, CURRENCY, -3),               /* 00..03 */
     E4(DEBIT, CURRENCY, -3),                /* 04..07 */
     N1(ACCESS_NUMBER),                      /* 08 */
@@ -385,9 +385,9 @@ static int vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t
         vifes++;
         last = code;
         if (vif == 0xFBu) {
-            entry = ext_fb[code & 0x7Fu];
+            entry = mb_internal_vif_fb[code & 0x7Fu];
         } else if ((code & 0x7Fu) != 0x7Du) {
-            entry = ext_fd[code & 0x7Fu];
+            entry = mb_internal_vif_fd[code & 0x7Fu];
         } else if ((code & 0x80u) == 0u) {
             entry = (vif_entry_t)R1; /* second level announced, but no byte may follow */
         } else {                     /* FD FD xx: second-level extension */
@@ -459,63 +459,9 @@ static int vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t
     return (int)pos;
 }
 
-/* True when every character of the record's plain-text unit is printable ASCII. */
-static bool text_unit_printable(const mb_record_t *rec)
-{
-    for (size_t i = 0; i < rec->text_unit_len; i++) {
-        if (rec->text_unit[i] < 0x20u || rec->text_unit[i] > 0x7Eu) {
-            return false;
-        }
-    }
-    return true;
-}
-
 int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
                           mb_vib_t *vib)
 {
-    /*
-     * A plain-text VIF followed by VIFEs (0xFC) is read in EN 13757-3:2018 order, the text after
-     * the last VIFE, unless the caller forces the older order. Meters still in the field send the
-     * older order (text right after the VIF; libmbus and jMBus read only that), so when the 2018
-     * reading runs past the data or yields unprintable text while the older reading yields
-     * printable text, the older reading is taken.
-     */
-    if (len > 0u && mb_internal_vib_simple(p[0], rec, vib)) {
-        return 1;
-    }
-    if (len >= 2u && (p[0] == 0xFBu || p[0] == 0xFDu) && p[1] < 0x7Du) {
-        /* Next most common: one extension-table code and no further VIFE. */
-        vif_entry_t e = (p[0] == 0xFBu ? ext_fb : ext_fd)[p[1]];
-        rec->quantity = (mb_quantity_t)e.quantity;
-        rec->unit = (mb_unit_t)e.unit;
-        bool hca = e.exponent == EXP_2POW_M12;
-        *vib = (mb_vib_t){hca ? (int8_t)-12 : e.exponent,
-                          0,
-                          false,
-                          hca,
-                          mb_internal_quantity_is_date(rec->quantity),
-                          false,
-                          0};
-        return 2;
-    }
-    bool auto_order = len > 1u && p[0] == 0xFCu && (options & MB_RECORDS_TEXT_AFTER_VIF) == 0u &&
-                      (options & MB_RECORDS_TEXT_2018) == 0u;
-    if (!auto_order) {
-        return vib_parse(p, len, options, rec, vib);
-    }
-    mb_record_t before = *rec;
-    int n = vib_parse(p, len, options, rec, vib);
-    if (n >= 0 && text_unit_printable(rec)) {
-        return n;
-    }
-    mb_record_t first = *rec;
-    mb_vib_t first_vib = *vib;
-    *rec = before;
-    int legacy = vib_parse(p, len, options | MB_RECORDS_TEXT_AFTER_VIF, rec, vib);
-    if (legacy >= 0 && text_unit_printable(rec)) {
-        return legacy;
-    }
-    *rec = first;
-    *vib = first_vib;
-    return n;
+    int n = mb_internal_vib_simple(p, len, rec, vib);
+    return n > 0 ? n : vib_parse(p, len, options, rec, vib);
 }

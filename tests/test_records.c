@@ -49,6 +49,8 @@ static void walk_start(walk_t *w, const char *hex, unsigned options)
     mb_records_init(&w->it, w->buf, w->len, options);
 }
 
+static void expect_encoded(const mb_record_t *rec, const char *hex);
+
 /* A record full of garbage, so that a decoder that forgets to clear a member is caught. */
 static void rec_garbage(mb_record_t *rec) { memset(rec, 0x5A, sizeof *rec); }
 
@@ -897,6 +899,27 @@ static void vife_multiplier_then_offset(void **state)
     expect_number("01 DB FD 7B 14", MB_Q_FLOW_TEMPERATURE, MB_UNIT_CELSIUS, 20001, 0);
 }
 
+/*
+ * Regression (fuzzing): multiplier VIFEs can put the offset 10^24 decades away from the value,
+ * beyond what an int64 can hold. 0x03 is 1 Wh, 8 x 0x7D make it 10^24 Wh, 0x7A adds 10^-1 Wh:
+ * 1 x 10^24 + 1 x 10^-1 needs 26 digits, so the value is flagged as overflow, not misread. A zero
+ * value is exactly the offset, however far away.
+ */
+static void vife_offset_far_from_exponent(void **state)
+{
+    (void)state;
+    walk_t w;
+    mb_record_t rec;
+    one_record(&w, "04 83 FD FD FD FD FD FD FD FD 7A 01 00 00 00", &rec);
+    assert_int_equal(rec.value.kind, MB_VALUE_NUMBER);
+    assert_true((rec.value.flags & MB_VALUE_OVERFLOW) != 0u);
+    expect_number("04 83 FD FD FD FD FD FD FD FD 7A 00 00 00 00", MB_Q_ENERGY, MB_UNIT_WH, 1, -1);
+    /* 0x00 is 10^-3 Wh, 4 x 0x70 (10^-6 each) make it 10^-27 Wh; 0x7B adds 10^0 Wh. */
+    one_record(&w, "04 80 F0 F0 F0 7B 01 00 00 00", &rec);
+    assert_true((rec.value.flags & MB_VALUE_OVERFLOW) != 0u);
+    expect_number("04 80 F0 F0 F0 7B 00 00 00 00", MB_Q_ENERGY, MB_UNIT_WH, 1, 0);
+}
+
 /* 0x20..0x38: the "per" units and products of the table, in order; the value is unchanged. */
 static void vife_per_units(void **state)
 {
@@ -1609,6 +1632,57 @@ static void text_unit_forced_2018_keeps_unprintable(void **state)
 }
 
 /*
+ * Regression (fuzzing): the automatic order judges the whole record, not the VIB alone. 03 FC 00
+ * 02 48 52 1B read in the 2018 order is VIFE 00, the text "HR", then 1 of 3 data bytes; in the
+ * older order it is an empty text, VIFE 02 (record error 2) and the data 0x1B5248 = 1790536,
+ * which is whole: the older order is taken. The record encodes back to the same bytes.
+ */
+static void text_unit_auto_judges_whole_record(void **state)
+{
+    (void)state;
+    walk_t w;
+    mb_record_t rec;
+    one_record(&w, "03 FC 00 02 48 52 1B", &rec);
+    assert_int_equal(rec.flags, MB_RECORD_TEXT_UNIT | MB_RECORD_ERROR);
+    assert_int_equal(rec.error, 2);
+    assert_int_equal(rec.text_unit_len, 0);
+    assert_int_equal(rec.vib_len, 3);
+    assert_number(&rec, MB_Q_PLAIN_TEXT, MB_UNIT_NONE, 1790536, 0);
+    expect_encoded(&rec, "03 FC 00 02 48 52 1B");
+}
+
+/*
+ * Regression (fuzzing): a record decoded with an order forced is encoded in that order, though
+ * the automatic reading of the same VIB differs. Older order: FC, the 5-byte text 05 01 02 03
+ * 04, VIFE 56 (duration of a limit exceed in hours): 0x0010 = 16 h = 57600 s. 2018 order: FC,
+ * VIFE 03 (error), the 37-byte text 52 48 74 01 41.., data 0x1234.
+ */
+static void text_unit_forced_order_encodes_back(void **state)
+{
+    (void)state;
+    static const char older[] = "02 FC 05 05 01 02 03 04 56 10 00";
+    walk_t w;
+    mb_record_t rec;
+    walk_start(&w, older, MB_RECORDS_TEXT_AFTER_VIF);
+    next_ok(&w, &rec);
+    assert_int_equal(rec.limit, 0x56);
+    assert_number(&rec, MB_Q_PLAIN_TEXT, MB_UNIT_S, 57600, 0);
+    expect_encoded(&rec, older);
+
+    char hex[3 * 48 + 1] = "02 FC 03 25 52 48 74 01";
+    for (int i = 0; i < 33; i++) {
+        strcat(hex, " 41");
+    }
+    strcat(hex, " 34 12");
+    walk_start(&w, hex, MB_RECORDS_TEXT_2018);
+    next_ok(&w, &rec);
+    assert_int_equal(rec.error, 3);
+    assert_int_equal(rec.text_unit_len, 37);
+    assert_number(&rec, MB_Q_PLAIN_TEXT, MB_UNIT_NONE, 4660, 0);
+    expect_encoded(&rec, hex);
+}
+
+/*
  * Both readings fit and both are printable (32 characters 56 74 41..41, or " V" then VIFE 74):
  * the 2018 reading is kept.
  */
@@ -2029,6 +2103,20 @@ static void lvar_bcd_hex_digit(void **state)
     assert_int_equal(rec.value.flags, MB_VALUE_INVALID | MB_VALUE_BCD_HEX);
     assert_ptr_equal(rec.value.bytes, w.buf + 3);
     assert_int_equal(rec.value.len, 2);
+    /*
+     * Regression (fuzzing): the sign of LVAR BCD is in the LVAR, so a leading F is a hex digit,
+     * not a minus sign as in fixed-length BCD (C2 20 F8 once read as -820). The bytes are kept and
+     * encode back as they were, for positive and negative LVARs alike.
+     */
+    static const char *const leading_f[] = {"0D 13 C2 20 F8", "0D 13 D2 20 F8"};
+    for (size_t i = 0; i < 2u; i++) {
+        one_record(&w, leading_f[i], &rec);
+        assert_int_equal(rec.value.flags, MB_VALUE_INVALID | MB_VALUE_BCD_HEX);
+        assert_int_equal(rec.value.len, 2);
+        uint8_t out[8];
+        assert_int_equal(mb_record_encode(&rec, out, sizeof out), 5);
+        assert_memory_equal(out, w.buf, 5);
+    }
 }
 
 /* LVAR 0xE0..0xE8: binary numbers of up to 8 bytes are numbers, signed like fixed integers. */
@@ -2162,7 +2250,10 @@ static void date_type_g_periodic(void **state)
     (void)state;
     expect_date("02 6C 00 15", 'G', 2008, 5, 0, 0, 0, 0, 0, MB_DT_HAS_DATE | MB_DT_PERIODIC);
     expect_date("02 6C 1F 1F", 'G', 2008, 15, 31, 0, 0, 0, 0, MB_DT_HAS_DATE | MB_DT_PERIODIC);
-    expect_date("02 6C FF F5", 'G', 2027, 5, 31, 0, 0, 0, 0, MB_DT_HAS_DATE | MB_DT_PERIODIC);
+    expect_date("02 6C FF F5", 'G', 2027, 5, 31, 0, 0, 0, 0,
+                MB_DT_HAS_DATE | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
+    /* Year code 27 (0011011) is the year 2027, not the wildcard: 7F 35. */
+    expect_date("02 6C 7F 35", 'G', 2027, 5, 31, 0, 0, 0, 0, MB_DT_HAS_DATE);
 }
 
 /*
@@ -2220,7 +2311,8 @@ static void date_type_f_periodic(void **state)
     expect_date("04 6D 32 1F 1F 15", 'F', 2008, 5, 31, 31, 50, 0, 0, DT_F | MB_DT_PERIODIC);
     expect_date("04 6D 32 17 00 15", 'F', 2008, 5, 0, 23, 50, 0, 0, DT_F | MB_DT_PERIODIC);
     expect_date("04 6D 32 17 1F 1F", 'F', 2008, 15, 31, 23, 50, 0, 0, DT_F | MB_DT_PERIODIC);
-    expect_date("04 6D 32 17 FF F5", 'F', 2027, 5, 31, 23, 50, 0, 0, DT_F | MB_DT_PERIODIC);
+    expect_date("04 6D 32 17 FF F5", 'F', 2027, 5, 31, 23, 50, 0, 0,
+                DT_F | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
 }
 
 /*
@@ -2814,7 +2906,7 @@ static mb_record_t enc_rec(const uint8_t *vib, size_t vib_len, uint8_t data_fiel
     mb_record_t rec;
     memset(&rec, 0, sizeof rec);
     rec.vib = vib;
-    rec.vib_len = (uint8_t)vib_len;
+    rec.vib_len = (uint16_t)vib_len;
     rec.data_field = data_field;
     return rec;
 }
@@ -2933,6 +3025,71 @@ static void encode_rescales_exponent(void **state)
     expect_encoded(&rec, "02 13 88 13");
 }
 
+/*
+ * Regression (fuzzing): any decimal representation of the value encodes alike, also where the
+ * decoder converted units or applied 2^-12. VIF 0x71 is an averaging duration in minutes: 5 min =
+ * 300 s, whether given as 300, 30 x 10^1 or 3000 x 10^-1 s.
+ */
+static void encode_rescaled_units(void **state)
+{
+    (void)state;
+    static const uint8_t vib_minutes[] = {0x71};
+    mb_record_t rec = enc_rec(vib_minutes, 1, 0x2);
+    static const struct {
+        int64_t mantissa;
+        int exponent;
+    } seconds300[] = {{300, 0}, {30, 1}, {3000, -1}, {INT64_C(300000000000000000), -15}};
+    for (size_t i = 0; i < 4u; i++) {
+        rec.unit = MB_UNIT_S;
+        rec.value = number(seconds300[i].mantissa, seconds300[i].exponent);
+        expect_encoded(&rec, "02 71 05 00");
+    }
+    rec.unit = MB_UNIT_S;
+    rec.value = number(301, 0);
+    expect_encode_error(&rec, MB_ERR_REC_INEXACT);
+
+    /* FB 68: a heat cost allocator factor, raw x 2^-12. 1 = 4096 / 4096; 0.5 = 2048 / 4096. */
+    static const uint8_t vib_hca[] = {0xFB, 0x68};
+    rec = enc_rec(vib_hca, 2, 0x4);
+    rec.value = number(1, 0);
+    expect_encoded(&rec, "04 FB 68 00 10 00 00");
+    rec.value = number(5, -1);
+    expect_encoded(&rec, "04 FB 68 00 08 00 00");
+    rec.value = number(INT64_C(1000000000000), -12);
+    expect_encoded(&rec, "04 FB 68 00 10 00 00");
+    rec.value = number(1, -4); /* 0.0001 x 4096 = 0.4096: no whole raw value */
+    expect_encode_error(&rec, MB_ERR_REC_INEXACT);
+}
+
+/*
+ * Regression (fuzzing): limit counts and durations are plain numbers whatever the VIF's exponent.
+ * 13 49: number of exceeds of a volume limit, 3 (also as 30 x 10^-1). 13 56: duration of an
+ * exceed in hours, 2 h = 7200 s. 13 D5 49: a duration VIFE then a count VIFE is a count: 5.
+ */
+static void encode_limit_counts_and_durations(void **state)
+{
+    (void)state;
+    static const uint8_t vib_count[] = {0x93, 0x49};
+    static const uint8_t vib_hours[] = {0x93, 0x56};
+    static const uint8_t vib_both[] = {0x93, 0xD5, 0x49};
+    mb_record_t rec = enc_rec(vib_count, 2, 0x2);
+    rec.value = number(30, -1);
+    expect_encoded(&rec, "02 93 49 03 00");
+    rec = enc_rec(vib_hours, 2, 0x2);
+    rec.unit = MB_UNIT_S;
+    rec.value = number(72, 2);
+    expect_encoded(&rec, "02 93 56 02 00");
+    rec = enc_rec(vib_both, 3, 0x2);
+    rec.value = number(5, 0);
+    expect_encoded(&rec, "02 93 D5 49 05 00");
+
+    walk_t w;
+    mb_record_t back;
+    one_record(&w, "02 93 D5 49 05 00", &back);
+    assert_number(&back, MB_Q_VOLUME, MB_UNIT_NONE, 5, 0);
+    expect_encoded(&back, "02 93 D5 49 05 00");
+}
+
 /* Unsigned quantities take the full range: 0xFFFF = 65535 in error flags. */
 static void encode_unsigned(void **state)
 {
@@ -3016,6 +3173,45 @@ static void encode_date_f(void **state)
     expect_encoded(&rec, "04 6D 00 40 A1 01");
     rec.value = date(1999, 1, 1, 0, 0, 0, 0, DT_F); /* year 99: 61 C1 */
     expect_encoded(&rec, "04 6D 00 00 61 C1");
+    /*
+     * Regression (fuzzing): years after 2199 need hundred-year bits 3. 2201 = 1900 + 300 + 1:
+     * byte 1 = 3 << 5 = 60, year 1 = 21 01. 2326 = 1900 + 300 + 126 (1111110): C1 F1. 2327 would
+     * be code 127, the wildcard: no year code.
+     */
+    rec.value = date(2201, 1, 1, 0, 0, 0, 0, DT_F);
+    expect_encoded(&rec, "04 6D 00 60 21 01");
+    rec.value = date(2326, 1, 1, 0, 0, 0, 0, DT_F);
+    expect_encoded(&rec, "04 6D 00 60 C1 F1");
+    rec.value = date(2327, 1, 1, 0, 0, 0, 0, DT_F);
+    expect_encode_error(&rec, MB_ERR_REC_RANGE);
+}
+
+/*
+ * Regression (fuzzing): year code 127 is "every year" (MB_DT_EVERY_YEAR) and must go back as 127,
+ * not as the year 2027 it reads as. Type G 1 January of every year: E1 F1 (year bits 111 | day 1,
+ * 1111 | month 1). Type F with hundred-year bit 1 reads as 2127: 00 20 E1 F1. A real 2027 is code
+ * 27: 61 31.
+ */
+static void encode_date_every_year(void **state)
+{
+    (void)state;
+    mb_record_t rec = enc_rec(VIB_6C, 1, 0x2);
+    rec.value = date(2027, 1, 1, 0, 0, 0, 0, MB_DT_HAS_DATE | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
+    expect_encoded(&rec, "02 6C E1 F1");
+    rec.value.datetime.flags = MB_DT_HAS_DATE;
+    expect_encoded(&rec, "02 6C 61 31");
+    rec.value = date(2127, 1, 1, 0, 0, 0, 0, MB_DT_HAS_DATE | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
+    expect_encode_error(&rec, MB_ERR_REC_RANGE); /* type G has no hundred-year bits */
+    rec = enc_rec(VIB_6D, 1, 0x4);
+    rec.value = date(2127, 1, 1, 0, 0, 0, 0, DT_F | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
+    expect_encoded(&rec, "04 6D 00 20 E1 F1");
+
+    walk_t w;
+    mb_record_t back;
+    one_record(&w, "04 6D 00 20 E1 F1", &back);
+    assert_int_equal(back.value.datetime.year, 2127);
+    assert_int_equal(back.value.datetime.flags, DT_F | MB_DT_PERIODIC | MB_DT_EVERY_YEAR);
+    expect_encoded(&back, "04 6D 00 20 E1 F1");
 }
 
 /* Type I 2008-05-31 23:50:45 Saturday: 2D 32 D7 1F 15 00; summer time is byte 0 bit 6. */
@@ -3036,6 +3232,34 @@ static void encode_time_j(void **state)
     mb_record_t rec = enc_rec(VIB_6D, 1, 0x3);
     rec.value = date(0, 0, 0, 23, 50, 45, 0, DT_J);
     expect_encoded(&rec, "03 6D 2D 32 17");
+}
+
+/*
+ * Regression (fuzzing): a plain-text unit may hold 255 characters, so the VIB (VIF 7C, length
+ * byte, text) is 257 bytes long. vib_len once wrapped at 256; the record must decode with the
+ * whole VIB and its data (0x1234 = 4660) and encode back to the same bytes.
+ */
+static void text_unit_longest(void **state)
+{
+    (void)state;
+    for (unsigned chars = 254; chars <= 255u; chars++) {
+        char hex[3 * 262 + 1];
+        size_t n = 0;
+        n += (size_t)snprintf(hex + n, sizeof hex - n, "02 7C %02X", chars);
+        for (unsigned i = 0; i < chars; i++) {
+            n += (size_t)snprintf(hex + n, sizeof hex - n, " 41");
+        }
+        snprintf(hex + n, sizeof hex - n, " 34 12");
+        walk_t w;
+        mb_record_t rec;
+        one_record(&w, hex, &rec);
+        assert_int_equal(rec.vib_len, 2u + chars);
+        assert_int_equal(rec.text_unit_len, chars);
+        assert_ptr_equal(rec.text_unit, w.buf + 3);
+        assert_ptr_equal(rec.data, w.buf + 3 + chars);
+        assert_number(&rec, MB_Q_PLAIN_TEXT, MB_UNIT_NONE, 4660, 0);
+        expect_encoded(&rec, hex);
+    }
 }
 
 /* Text goes out as given (last character first), with its LVAR. */
@@ -3065,6 +3289,12 @@ static void encode_lvar_numbers(void **state)
     rec.lvar = 0xE2;
     rec.value = number(4660, -3);
     expect_encoded(&rec, "0D 13 E2 34 12");
+    /* Negative BCD of 9 bytes holds 18 digits; INT64_MIN (19 digits) once overflowed a negation. */
+    rec.lvar = 0xD9;
+    rec.value = number(INT64_C(-999999999999999999), -3);
+    expect_encoded(&rec, "0D 13 D9 99 99 99 99 99 99 99 99 99");
+    rec.value = number(INT64_MIN, -3);
+    expect_encode_error(&rec, MB_ERR_REC_RANGE);
 }
 
 /* Long binary data (LVAR F0, 16 bytes) goes out as the bytes given. */
@@ -4105,6 +4335,7 @@ int main(void)
         cmocka_unit_test(vife_additive_offset_finer_vif),
         cmocka_unit_test(vife_additive_offset_negative_value),
         cmocka_unit_test(vife_multiplier_then_offset),
+        cmocka_unit_test(vife_offset_far_from_exponent),
         cmocka_unit_test(vife_per_units),
         cmocka_unit_test(vife_flags),
         cmocka_unit_test(vife_forward_and_backward_flow),
@@ -4140,6 +4371,8 @@ int main(void)
         cmocka_unit_test(text_unit_forced_2018_on_older_bytes),
         cmocka_unit_test(text_unit_forced_older_on_2018_bytes),
         cmocka_unit_test(text_unit_auto_rejects_unprintable_2018),
+        cmocka_unit_test(text_unit_auto_judges_whole_record),
+        cmocka_unit_test(text_unit_forced_order_encodes_back),
         cmocka_unit_test(text_unit_forced_2018_keeps_unprintable),
         cmocka_unit_test(text_unit_auto_prefers_2018_when_both_printable),
         cmocka_unit_test(text_unit_auto_keeps_2018_when_neither_printable),
@@ -4225,6 +4458,8 @@ int main(void)
         cmocka_unit_test(oms_n22_from_frame),
         cmocka_unit_test(encode_integers),
         cmocka_unit_test(encode_rescales_exponent),
+        cmocka_unit_test(encode_rescaled_units),
+        cmocka_unit_test(encode_limit_counts_and_durations),
         cmocka_unit_test(encode_unsigned),
 #if MB_ENABLE_REAL32
         cmocka_unit_test(encode_real),
@@ -4232,6 +4467,7 @@ int main(void)
         cmocka_unit_test(encode_bcd),
         cmocka_unit_test(encode_date_g),
         cmocka_unit_test(encode_date_f),
+        cmocka_unit_test(encode_date_every_year),
         cmocka_unit_test(encode_date_i),
         cmocka_unit_test(encode_time_j),
         cmocka_unit_test(encode_text),
@@ -4260,6 +4496,7 @@ int main(void)
         cmocka_unit_test(encode_number_for_date_vif),
         cmocka_unit_test(encode_text_in_integer_field),
         cmocka_unit_test(encode_bad_arguments),
+        cmocka_unit_test(text_unit_longest),
         cmocka_unit_test(round_trip_numbers),
         cmocka_unit_test(round_trip_dates),
         cmocka_unit_test(round_trip_variable_length),

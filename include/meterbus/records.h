@@ -228,6 +228,12 @@ typedef enum mb_value_kind {
 #define MB_DT_INVALID     0x08u /**< the date/time invalid bit is set */
 #define MB_DT_SUMMER_TIME 0x10u /**< summer (daylight saving) time */
 #define MB_DT_PERIODIC    0x20u /**< a field holds the "every" wildcard (day 0, month 15, ...) */
+/**
+ * The year is the "every year" wildcard (year code 127, with MB_DT_PERIODIC). @c year then holds
+ * what the code would read as a year (2027, plus 100 per type F hundred-year bit), so that the
+ * encoder can write the same bits back.
+ */
+#define MB_DT_EVERY_YEAR 0x40u
 
 /** Date and time of types F (CP32), G (CP16), I (CP48) and J (CP24, time only). */
 typedef struct mb_datetime {
@@ -353,7 +359,7 @@ typedef enum mb_phase {
 typedef struct mb_record {
     const uint8_t *dib;  /**< DIF and DIFEs as sent */
     uint8_t dib_len;     /**< 1..11 */
-    uint8_t vib_len;     /**< (enc) 0..11 VIF and VIFE bytes, plus a plain-text unit's bytes */
+    uint16_t vib_len;    /**< (enc) 1..11 VIF and VIFE bytes, plus a plain-text unit: up to 267 */
     const uint8_t *vib;  /**< (enc) VIF and VIFEs as sent */
     const uint8_t *data; /**< data bytes as sent (after the LVAR byte for variable length) */
     uint16_t data_len;
@@ -447,7 +453,13 @@ size_t mb_records_offset(const mb_records_t *it);
  * does not fit is refused (MB_ERR_REC_RANGE), one the coding cannot carry (a number where the VIF
  * makes a date, a text in an integer field) is refused (MB_ERR_REC_KIND): what is encoded is
  * decoded again and compared, so decode(encode(r)) gives r's value back. Dates keep what
- * mb_datetime_t holds; type I's week and daylight-saving deviation are written as 0.
+ * mb_datetime_t holds; type I's week and daylight-saving deviation are written as 0. The value
+ * may be given in any decimal representation (30 x 10^1 s is 300 s).
+ *
+ * A plain-text unit after VIF 0xFC is kept in the order the record was decoded in (told by where
+ * text_unit stands in vib), else the 2018 order when it reads the whole VIB, else the older
+ * order; the record decodes back with that order forced. The automatic order of the iterator
+ * may read the older order otherwise: a receiver of such records should force it.
  * @return bytes written; MB_ERR_NOSPACE (nothing written), MB_ERR_ARG, MB_ERR_REC_* (the contents
  *         of @p out are then unspecified)
  */

@@ -135,7 +135,7 @@ typedef struct mb_tpl {
     uint8_t access;         /**< access number (short and long header) */
     uint8_t status;         /**< status byte, see MB_STATUS_* */
     uint16_t config;        /**< configuration field; 0 = not encrypted */
-    uint8_t config_ext;     /**< configuration field extension (security mode 7), else 0 */
+    uint8_t config_ext;     /**< configuration field extension (security modes 7, 13), else 0 */
     bool has_config_ext;
     /** Mode 7: TPL message counter when the configuration field's Z bit (13) is set. */
     uint32_t message_counter;
@@ -153,6 +153,8 @@ typedef struct mb_tpl {
  * For CI 0x73 on a wired bus the legacy fixed data structure and the compact frame with a long
  * header share the code: exactly 16 bytes are read as the fixed structure (info.content
  * MB_CI_FIXED, no header: decode it with mb_fixed_decode()); any other length as a compact frame.
+ * The application data of a compact frame (format signature, data CRC, then the values, possibly
+ * encrypted) is not judged here but by the compact-frame decoder, which knows the format.
  *
  * @param data bytes after the CI (a wired frame's mb_frame_t::data), may be NULL when @p len is 0
  * @return MB_OK, MB_ERR_TPL_SHORT when the bytes end inside the header, MB_ERR_ARG
@@ -169,7 +171,7 @@ const char *mb_app_error_name(uint8_t code);
 /** One counter of the fixed data structure. */
 typedef struct mb_fixed_counter {
     uint8_t unit_code; /**< 6-bit unit code as sent */
-    int64_t mantissa;  /**< value = mantissa * 10^exponent in the unit below */
+    int64_t mantissa;  /**< value = mantissa * 10^exponent; binary counters are unsigned */
     int8_t exponent;
     mb_quantity_t quantity;
     mb_unit_t unit;

@@ -1,0 +1,647 @@
+#!/usr/bin/env python3
+"""Black-box tests of the command-line tool 'meterbus' (src/cli/meterbus.c).
+
+    test_cli.py --tool PATH [--emulator "CMD ARGS"] [--no-text] [--case NAME ...] [--list]
+
+Each case is a function named case_*; ctest runs one case per test (tests/CMakeLists.txt reads
+the names from this file). The expected values are worked out by hand from EN 13757-2/-3 in the
+comments next to each telegram, and the checksums are computed here, not taken from the tool.
+
+--no-text is for builds with MB_ENABLE_TEXT=0: the library then writes numeric codes instead of
+names (frame type, medium, function, quantity, error code) and empty units and messages; the
+cases check the codes where EN 13757 or the public headers define them, and the type otherwise.
+
+Only the Python standard library is used.
+"""
+
+import argparse
+import json
+import re
+import shlex
+import subprocess
+import sys
+from decimal import Decimal
+
+D = Decimal
+
+TOOL = []  # the command that runs the tool: [emulator ...] path
+TEXT = True  # the build has the text tables (MB_ENABLE_TEXT=1)
+
+
+class Failure(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Failure(message)
+
+
+def equal(actual, expected, what):
+    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
+
+
+# ---- building telegrams ------------------------------------------------------------------------
+
+
+def long_frame(c, a, ci, body_hex):
+    """68 L L 68 C A CI data CS 16 (EN 13757-2): L counts C, A, CI and the data; CS is the sum of
+    the same bytes modulo 256."""
+    user = bytes([c, a, ci]) + bytes.fromhex(body_hex)
+    length = len(user)
+    assert 3 <= length <= 255
+    return bytes([0x68, length, length, 0x68]) + user + bytes([sum(user) & 0xFF, 0x16])
+
+
+def short_frame(c, a):
+    """10 C A CS 16 (EN 13757-2)."""
+    return bytes([0x10, c, a, (c + a) & 0xFF, 0x16])
+
+
+def spaced(frame):
+    return " ".join(f"{b:02X}" for b in frame)
+
+
+def packed(frame):
+    return frame.hex().upper()
+
+
+# Telegram A: RSP_UD (C = 08) from primary address 5, CI 72 (long transport header).
+#   header: ID 12345678 (BCD, least significant byte first: 78 56 34 12)
+#           manufacturer "KAM": K=11, A=1, M=13 -> 11*1024 + 1*32 + 13 = 11309 = 0x2C2D -> 2D 2C
+#           version 01, medium 07 (water), access number 0x55 = 85, status 00, signature 00 00
+#   records:
+#     0C 13 78 56 34 12   DIF 0C: 8-digit BCD, instantaneous, storage 0
+#                         VIF 13: volume 10^(3-6) m3 -> 12345678 * 10^-3 = 12345.678 m3
+#     04 6D 2D 0D AF 33   DIF 04: 32 bits; VIF 6D: date and time, type F
+#                         minute 0x2D & 0x3F = 45, hour 0x0D & 0x1F = 13, day 0xAF & 0x1F = 15,
+#                         month 0x33 & 0x0F = 3, year (0xAF >> 5) | (0x33 >> 4) << 3 = 5 | 3<<3
+#                         = 29 -> 2029-03-15T13:45
+#     02 FD 17 04 00      DIF 02: 16-bit integer; VIF FD + VIFE 17: error flags -> 4
+#     C4 51 06 E8030000   DIF C4: 32-bit integer, storage LSB 1, DIFE follows
+#                         DIFE 51: storage bits 1 (-> storage 1 | 1<<1 = 3), tariff 1, subunit 1
+#                         VIF 06: energy 10^(6-3) Wh -> 1000 * 10^3 = 1000000 Wh
+#     12 3B D2 04         DIF 12: 16-bit integer, function 01 (maximum)
+#                         VIF 3B: volume flow 10^(3-6) m3/h -> 1234 * 10^-3 = 1.234 m3/h
+#     22 5A FB FF         DIF 22: 16-bit integer, function 10 (minimum)
+#                         VIF 5A: flow temperature 10^(2-3) degC -> -5 * 10^-1 = -0.5
+#     32 5E 90 01         DIF 32: 16-bit integer, function 11 (value during error state)
+#                         VIF 5E: return temperature 10^(2-3) degC -> 400 * 10^-1 = 40
+#     42 6C FE 2C         DIF 42: 16-bit integer, storage 1; VIF 6C: date, type G
+#                         day 0xFE & 0x1F = 30, month 0x2C & 0x0F = 12,
+#                         year (0xFE >> 5) | (0x2C >> 4) << 3 = 7 | 2<<3 = 23 -> 2023-12-30
+#     1F                  more records follow
+TELEGRAM_A = long_frame(
+    0x08, 0x05, 0x72,
+    "78563412 2D2C 01 07 55 00 0000"
+    "0C13 78563412"
+    "046D 2D0DAF33"
+    "02FD17 0400"
+    "C45106 E8030000"
+    "123B D204"
+    "225A FBFF"
+    "325E 9001"
+    "426C FE2C"
+    "1F")
+# L = 3 + 12 + 41 = 56 = 0x38. CS: 08+05+72 = 7F; header 78+56+34+12+2D+2C+01+07+55 = 1E8 -> E8,
+# 7F+E8 = 167 -> 67; records (0C+13+78+56+34+12 = 103) + (04+6D+2D+0D+AF+33 = 1BB)
+# + (02+FD+17+04 = 11A) + (C4+51+06+E8+03 = 270) + (12+3B+D2+04 = 123) + (22+5A+FB+FF = 27E)
+# + (32+5E+90+01 = 121) + (42+6C+FE+2C = 1D8) + 1F = 0xE73 -> 73; 67 + 73 = DA.
+TELEGRAM_A_HEX = ("68 38 38 68 08 05 72 78 56 34 12 2D 2C 01 07 55 00 00 00 0C 13 78 56 34 12 04 6D"
+                  " 2D 0D AF 33 02 FD 17 04 00 C4 51 06 E8 03 00 00 12 3B D2 04 22 5A FB FF 32 5E"
+                  " 90 01 42 6C FE 2C 1F DA 16")
+
+# Telegram B: RSP_UD from primary address 1, CI 72.
+#   header: ID 00000001 (01 00 00 00); manufacturer "ABC": 1*1024 + 2*32 + 3 = 1091 = 0x0443
+#           -> 43 04; version 0x10 = 16; medium 04 (heat, outlet); access 0; status 0x10 = 16
+#   records:
+#     0B 2B 56 34 12      DIF 0B: 6-digit BCD; VIF 2B: power 10^(3-3) W -> 123456 W
+#     0E 03 90785634 1200 DIF 0E: 12-digit BCD; VIF 03: energy 10^(3-3) Wh -> 1234567890 Wh
+#     0D FD 0C 03 434241  DIF 0D: variable length; VIF FD + VIFE 0C: model/version
+#                         LVAR 03: 3 characters, last character first -> "ABC"
+#     0A 5A 23 F1         DIF 0A: 4-digit BCD, top nibble F: negative -> -123
+#                         VIF 5A: flow temperature 10^-1 degC -> -12.3
+#     0F 01 02 03         DIF 0F: manufacturer-specific data follows -> "010203"
+TELEGRAM_B = long_frame(
+    0x08, 0x01, 0x72,
+    "01000000 4304 10 04 00 10 0000"
+    "0B2B 563412"
+    "0E03 907856341200"
+    "0DFD0C 03 434241"
+    "0A5A 23F1"
+    "0F 010203")
+
+# The telegram of the README: gas meter ELS (5*1024 + 12*32 + 19 = 5523 = 0x1593), ID 12345678,
+# version 0x33 = 51, medium 03 (gas), access 0x2A = 42;
+# 0C 14 27 04 85 02: volume 10^(4-6) m3, BCD 02850427 -> 28504.27 m3;
+# 04 6D 32 37 1F 15: minute 0x32 = 50, hour 0x37 & 0x1F = 23, day 0x1F = 31, month 0x15 & 0x0F = 5,
+# year 0 | 1<<3 = 8 -> 2008-05-31T23:50; 02 FD 17 00 00: error flags 0.
+README_ARGS = ("68 20 20 68 08 FD 72 78 56 34 12 93 15 33 03 2A 00 00 00 0C 14 27 04 85 02 04 6D 32"
+               " 37 1F 15 02 FD 17 00 00 89 16").split()
+
+# Frame type codes of meterbus/link.h, written instead of names without text tables.
+FRAME_CODES = {"ACK": 1, "NACK": 2, "short": 3, "control": 4, "long": 5}
+# Error codes of meterbus/error.h (negated), written instead of names without text tables.
+ERROR_CODES = {"frame_start": 11, "frame_truncated": 12, "frame_len_mismatch": 13,
+               "frame_start2": 14, "frame_len": 15, "frame_stop": 17, "frame_checksum": 18,
+               "frame_trailing": 19, "tpl_short": 20, "rec_data_truncated": 32}
+FUNCTION_CODES = {"instantaneous": 0, "maximum": 1, "minimum": 2, "error": 3}
+
+
+# ---- running the tool --------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, args, proc):
+        self.args = args
+        self.status = proc.returncode
+        self.stdout = proc.stdout.decode("utf-8")
+        self.stderr = proc.stderr.decode("utf-8", "replace")
+
+    def __repr__(self):
+        return (f"meterbus {' '.join(self.args)}: status {self.status}\n"
+                f"stdout: {self.stdout!r}\nstderr: {self.stderr!r}")
+
+
+def run(*args, stdin=b""):
+    proc = subprocess.run(TOOL + list(args), input=stdin, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=120)
+    return Run(args, proc)
+
+
+def json_lines(r):
+    """stdout as one complete JSON object per line, nothing else."""
+    check(r.stdout == "" or r.stdout.endswith("\n"), f"output does not end a line\n{r}")
+    objects = []
+    for line in r.stdout.split("\n")[:-1]:
+        try:
+            obj = json.loads(line, parse_float=Decimal)
+        except ValueError as e:
+            raise Failure(f"not a JSON line ({e}): {line!r}\n{r}")
+        check(isinstance(obj, dict), f"not a JSON object: {line!r}")
+        # Numbers are exact decimal text: no exponent, no NaN/Infinity.
+        bare = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line)  # strings out of the way
+        check(not re.search(r"NaN|Infinity", bare), f"NaN or Infinity in {line!r}")
+        for number in re.findall(r"-?[0-9][0-9.eE+-]*", bare):
+            check(re.fullmatch(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?", number),
+                  f"number {number!r} is not plain decimal text in {line!r}")
+        objects.append(obj)
+    return objects
+
+
+def decode(*args, stdin=b"", status=0, count=None):
+    r = run("decode", *args, stdin=stdin)
+    equal(r.status, status, f"exit status\n{r}")
+    equal(r.stderr, "", f"standard error\n{r}")
+    objects = json_lines(r)
+    if count is not None:
+        equal(len(objects), count, f"number of JSON lines\n{r}")
+    return objects
+
+
+def check_name(actual, text_name, code, what):
+    """A library name, or without text tables its code (checked when known, else its type)."""
+    if TEXT:
+        equal(actual, text_name, what)
+    elif code is not None:
+        equal(actual, code, what)
+    else:
+        check(isinstance(actual, int) and not isinstance(actual, bool),
+              f"{what}: expected a numeric code without text tables, got {actual!r}")
+
+
+def check_error(obj, code, what):
+    check("error" in obj, f"{what}: no \"error\" in {obj!r}")
+    err = obj["error"]
+    check(isinstance(err, dict), f"{what}: \"error\" is not an object: {err!r}")
+    check("code" in err and "message" in err, f"{what}: error without code or message: {err!r}")
+    check(isinstance(err["message"], str), f"{what}: message is not a string: {err!r}")
+    if code == "hex" or TEXT:
+        equal(err["code"], code, f"{what}: error code")
+        check(err["message"] != "", f"{what}: empty error message")
+    else:
+        equal(err["code"], ERROR_CODES[code], f"{what}: numeric error code")
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+RECORD_KEYS = ("dif", "vif", "storage", "tariff", "subunit", "function", "quantity", "unit",
+               "value")
+
+
+def check_record(rec, dif, vif, storage, tariff, subunit, function, quantity, unit, value, what):
+    for key in RECORD_KEYS:
+        check(key in rec, f"{what}: no {key!r} in {rec!r}")
+    equal(rec["dif"], dif, f"{what} dif")
+    equal(rec["vif"], vif, f"{what} vif")
+    for key, expected in (("storage", storage), ("tariff", tariff), ("subunit", subunit)):
+        check(is_int(rec[key]), f"{what} {key}: not an integer: {rec[key]!r}")
+        equal(rec[key], expected, f"{what} {key}")
+    check_name(rec["function"], function, FUNCTION_CODES[function], f"{what} function")
+    check_name(rec["quantity"], quantity, None, f"{what} quantity")
+    equal(rec["unit"], unit if TEXT else "", f"{what} unit")
+    if isinstance(value, str):  # a date, a text, hex
+        equal(rec["value"], value, f"{what} value")
+    else:
+        check(isinstance(rec["value"], (int, Decimal)) and not isinstance(rec["value"], bool),
+              f"{what} value: not a number: {rec['value']!r}")
+        equal(Decimal(rec["value"]), Decimal(value), f"{what} value")
+
+
+def check_header(obj, c, a, ci, ident, manufacturer, version, medium_name, medium_code, access,
+                 status, more, what):
+    for key in ("frame", "c", "a", "ci", "id", "manufacturer", "version", "medium", "access",
+                "status", "more_records_follow", "records"):
+        check(key in obj, f"{what}: no {key!r} in {obj!r}")
+    check_name(obj["frame"], "long", FRAME_CODES["long"], f"{what} frame")
+    equal(obj["c"], c, f"{what} c")
+    equal(obj["a"], a, f"{what} a")
+    equal(obj["ci"], ci, f"{what} ci")
+    check(isinstance(obj["id"], str) and re.fullmatch(r"[0-9]{8}", obj["id"]),
+          f"{what}: id is not an 8-digit string: {obj['id']!r}")
+    equal(obj["id"], ident, f"{what} id")
+    check(isinstance(obj["manufacturer"], str) and re.fullmatch(r"[A-Z]{3}", obj["manufacturer"]),
+          f"{what}: manufacturer is not 3 letters: {obj['manufacturer']!r}")
+    equal(obj["manufacturer"], manufacturer, f"{what} manufacturer")
+    for key, expected in (("version", version), ("access", access), ("status", status)):
+        check(is_int(obj[key]), f"{what} {key}: not an integer: {obj[key]!r}")
+        equal(obj[key], expected, f"{what} {key}")
+    check_name(obj["medium"], medium_name, medium_code, f"{what} medium")
+    check(obj["more_records_follow"] is more, f"{what} more_records_follow: {obj!r}")
+    check(isinstance(obj["records"], list), f"{what}: records is not a list")
+    check("error" not in obj, f"{what}: unexpected error {obj.get('error')!r}")
+
+
+def check_telegram_a(obj, what="telegram A"):
+    check_header(obj, "08", 5, "72", "12345678", "KAM", 1, "water", 7, 85, 0, True, what)
+    recs = obj["records"]
+    equal(len(recs), 8, f"{what}: number of records")
+    check_record(recs[0], "0c", "13", 0, 0, 0, "instantaneous", "volume", "m3", D("12345.678"),
+                 f"{what} record 0")
+    check_record(recs[1], "04", "6d", 0, 0, 0, "instantaneous", "date_time", "",
+                 "2029-03-15T13:45", f"{what} record 1")
+    check_record(recs[2], "02", "fd17", 0, 0, 0, "instantaneous", "error_flags", "", D("4"),
+                 f"{what} record 2")
+    check_record(recs[3], "c451", "06", 3, 1, 1, "instantaneous", "energy", "Wh", D("1000000"),
+                 f"{what} record 3")
+    check_record(recs[4], "12", "3b", 0, 0, 0, "maximum", "volume_flow", "m3/h", D("1.234"),
+                 f"{what} record 4")
+    check_record(recs[5], "22", "5a", 0, 0, 0, "minimum", "flow_temperature", "\u00b0C", D("-0.5"),
+                 f"{what} record 5")
+    check_record(recs[6], "32", "5e", 0, 0, 0, "error", "return_temperature", "\u00b0C", D("40"),
+                 f"{what} record 6")
+    check_record(recs[7], "42", "6c", 1, 0, 0, "instantaneous", "date", "", "2023-12-30",
+                 f"{what} record 7")
+
+
+def check_telegram_b(obj, what="telegram B"):
+    check_header(obj, "08", 1, "72", "00000001", "ABC", 16, "heat_outlet", 4, 0, 16, False, what)
+    recs = obj["records"]
+    equal(len(recs), 4, f"{what}: number of records")
+    check_record(recs[0], "0b", "2b", 0, 0, 0, "instantaneous", "power", "W", D("123456"),
+                 f"{what} record 0")
+    check_record(recs[1], "0e", "03", 0, 0, 0, "instantaneous", "energy", "Wh", D("1234567890"),
+                 f"{what} record 1")
+    check_record(recs[2], "0d", "fd0c", 0, 0, 0, "instantaneous", "model_version", "", "ABC",
+                 f"{what} record 2")
+    check_record(recs[3], "0a", "5a", 0, 0, 0, "instantaneous", "flow_temperature", "\u00b0C",
+                 D("-12.3"), f"{what} record 3")
+    equal(obj.get("manufacturer_data"), "010203", f"{what} manufacturer_data")
+
+
+def check_readme(obj, what="README telegram"):
+    check_header(obj, "08", 253, "72", "12345678", "ELS", 51, "gas", 3, 42, 0, False, what)
+    recs = obj["records"]
+    equal(len(recs), 3, f"{what}: number of records")
+    check_record(recs[0], "0c", "14", 0, 0, 0, "instantaneous", "volume", "m3", D("28504.27"),
+                 f"{what} record 0")
+    check_record(recs[1], "04", "6d", 0, 0, 0, "instantaneous", "date_time", "",
+                 "2008-05-31T23:50", f"{what} record 1")
+    check_record(recs[2], "02", "fd17", 0, 0, 0, "instantaneous", "error_flags", "", D("0"),
+                 f"{what} record 2")
+
+
+def check_short(obj, c, a, what):
+    check_name(obj.get("frame"), "short", FRAME_CODES["short"], f"{what} frame")
+    equal(obj.get("c"), c, f"{what} c")
+    equal(obj.get("a"), a, f"{what} a")
+    check("ci" not in obj and "records" not in obj and "error" not in obj,
+          f"{what}: unexpected members in {obj!r}")
+
+
+def check_ack(obj, what):
+    check_name(obj.get("frame"), "ACK", FRAME_CODES["ACK"], f"{what} frame")
+    equal(sorted(obj), ["frame"], f"{what}: members")
+
+
+# ---- cases -------------------------------------------------------------------------------------
+
+
+def case_checksums_by_hand():
+    """The test's own frame builder agrees with the checksum worked out by hand above."""
+    equal(spaced(TELEGRAM_A), TELEGRAM_A_HEX, "telegram A as built")
+    equal(short_frame(0x5B, 0xFE).hex(), "105bfe5916", "REQ_UD2 to 254")
+
+
+def case_readme_example():
+    """The README's command, one byte per argument, gives one object."""
+    (obj,) = decode(*README_ARGS, count=1)
+    check_readme(obj)
+
+
+def case_telegram_a_fields():
+    (obj,) = decode(spaced(TELEGRAM_A), count=1)
+    check_telegram_a(obj)
+
+
+def case_telegram_b_fields():
+    (obj,) = decode(spaced(TELEGRAM_B), count=1)
+    check_telegram_b(obj)
+
+
+def case_hex_forms():
+    """With spaces, without, lower case, tabs, one byte per argument: the same output."""
+    forms = [
+        [spaced(TELEGRAM_A)],
+        [packed(TELEGRAM_A)],
+        [TELEGRAM_A.hex()],
+        [spaced(TELEGRAM_A).lower()],
+        ["\t".join(f"{b:02x}" for b in TELEGRAM_A)],
+        ["  " + spaced(TELEGRAM_A) + "  "],
+        [f"{b:02X}" for b in TELEGRAM_A],
+        [packed(TELEGRAM_A[:10]), packed(TELEGRAM_A[10:30]), spaced(TELEGRAM_A[30:])],
+    ]
+    outputs = []
+    for form in forms:
+        r = run("decode", *form)
+        equal(r.status, 0, f"exit status\n{r}")
+        (obj,) = json_lines(r)
+        check_telegram_a(obj, f"telegram A given as {form!r}")
+        outputs.append(r.stdout)
+    equal(len(set(outputs)), 1, "the forms give different text")
+
+
+def case_several_arguments():
+    """Several telegrams as arguments: one object each, in order."""
+    objs = decode(spaced(TELEGRAM_A), packed(TELEGRAM_B), "E5", *README_ARGS,
+                  spaced(short_frame(0x5B, 0xFE)), "e5", count=6)
+    check_telegram_a(objs[0])
+    check_telegram_b(objs[1])
+    check_ack(objs[2], "E5")
+    check_readme(objs[3])
+    check_short(objs[4], "5b", 254, "REQ_UD2")
+    check_ack(objs[5], "e5")
+
+
+def case_stdin_lines():
+    """Standard input, one telegram per line: blank lines, CRLF, indentation, '#' comments."""
+    text = ("# two meters and an acknowledgement\r\n"
+            + spaced(TELEGRAM_A) + "\r\n"
+            + "\r\n"
+            + "   \t\n"
+            + "  " + packed(TELEGRAM_B).lower() + "  \n"
+            + "\n"
+            + "E5\n"
+            + spaced(short_frame(0x40, 0x01)))  # no newline at the end
+    for args in ([], ["-"]):
+        objs = decode(*args, stdin=text.encode(), count=4)
+        check_telegram_a(objs[0])
+        check_telegram_b(objs[1])
+        check_ack(objs[2], "E5 on standard input")
+        check_short(objs[3], "40", 1, "SND_NKE")
+
+
+def case_stdin_dash_between_arguments():
+    """'-' reads standard input at its place among the arguments."""
+    stdin = (packed(TELEGRAM_B) + "\n" + spaced(short_frame(0x7B, 0x05)) + "\n").encode()
+    objs = decode(spaced(TELEGRAM_A), "-", "E5", stdin=stdin, count=4)
+    check_telegram_a(objs[0])
+    check_telegram_b(objs[1])
+    check_short(objs[2], "7b", 5, "REQ_UD2 FCB")
+    check_ack(objs[3], "E5 after '-'")
+
+
+def case_empty_input():
+    decode(stdin=b"", count=0)
+    decode("-", stdin=b"\n\r\n# nothing\n", count=0)
+
+
+def case_short_frames():
+    """E5, and short frames 10 C A CS 16: SND_NKE 40, REQ_UD2 5B/7B (FCB), to 253 and 254."""
+    (obj,) = decode("E5", count=1)
+    check_ack(obj, "E5")
+    for c, a in ((0x40, 0x00), (0x40, 0xFD), (0x5B, 0xFE), (0x7B, 0x05), (0x5B, 0xFF)):
+        (obj,) = decode(spaced(short_frame(c, a)), count=1)
+        check_short(obj, f"{c:02x}", a, f"short frame {c:02X} {a:02X}")
+
+
+def case_control_frame_without_data():
+    """68 03 03 68 08 01 72 CS 16: a control frame decodes, but CI 72 needs a header: error after
+    the link fields."""
+    frame = long_frame(0x08, 0x01, 0x72, "")
+    equal(spaced(frame), "68 03 03 68 08 01 72 7B 16", "control frame as built")
+    (obj,) = decode(spaced(frame), status=1, count=1)
+    check_name(obj.get("frame"), "control", FRAME_CODES["control"], "frame")
+    equal((obj.get("c"), obj.get("a"), obj.get("ci")), ("08", 1, "72"), "link fields")
+    check_error(obj, "tpl_short", "control frame, CI 72")
+
+
+def case_frame_errors():
+    """Telegrams that do not decode at link level: one error object each, exit status 1."""
+    good = bytearray(TELEGRAM_A)
+    bad_checksum = bytearray(good)
+    bad_checksum[-2] ^= 0x01
+    bad_stop = bytearray(good)
+    bad_stop[-1] = 0x17
+    len_mismatch = bytearray(good)
+    len_mismatch[2] = 0x37
+    bad_start2 = bytearray(good)
+    bad_start2[3] = 0x67
+    cases = [
+        (bytes(bad_checksum), "frame_checksum"),
+        (bytes(bad_stop), "frame_stop"),
+        (bytes(len_mismatch), "frame_len_mismatch"),
+        (bytes(bad_start2), "frame_start2"),
+        (bytes(good[:-1]), "frame_truncated"),
+        (bytes(good[:20]), "frame_truncated"),
+        (bytes(good) + b"\xE5", "frame_trailing"),
+        (bytes.fromhex("105BFE5A16"), "frame_checksum"),
+        (bytes.fromhex("105BFE59"), "frame_truncated"),
+        (bytes.fromhex("12345678"), "frame_start"),
+        (bytes.fromhex("E5E5"), "frame_trailing"),
+    ]
+    for frame, code in cases:
+        for args, stdin in (([spaced(frame)], b""), ([], (packed(frame) + "\n").encode())):
+            (obj,) = decode(*args, stdin=stdin, status=1, count=1)
+            check_error(obj, code, f"{spaced(frame)}")
+            equal(sorted(obj), ["error"], f"{spaced(frame)}: members")
+
+
+def case_hex_errors():
+    """Text that is not a telegram in hex: code "hex", exit status 1, nothing else printed."""
+    for text in ("68 zz", "E5 1", "E", "0x10", "10 5B FE 59 1", "1 05B", "E5;", "+E5",
+                 "E5" * 300):
+        for args, stdin in (([text], b""), ([], (text + "\n").encode())):
+            (obj,) = decode(*args, stdin=stdin, status=1, count=1)
+            check_error(obj, "hex", repr(text))
+            equal(sorted(obj), ["error"], f"{text!r}: members")
+
+
+def case_line_too_long():
+    """A line far longer than any telegram: one error, and the next line is still read."""
+    stdin = ("E5 " * 5000 + "\nE5\n").encode()
+    objs = decode(stdin=stdin, status=1, count=2)
+    check_error(objs[0], "hex", "long line")
+    check_ack(objs[1], "line after the long one")
+
+
+def case_mixed_good_and_bad_lines():
+    """Good and bad telegrams mixed: one object per telegram, in order, exit status 1."""
+    bad = bytearray(TELEGRAM_B)
+    bad[-2] ^= 0xFF
+    lines = [spaced(TELEGRAM_A), "not hex", spaced(bytes(bad)), "E5", packed(TELEGRAM_B)]
+    objs = decode(stdin=("\n".join(lines) + "\n").encode(), status=1, count=5)
+    check_telegram_a(objs[0])
+    check_error(objs[1], "hex", "line 2")
+    check_error(objs[2], "frame_checksum", "line 3")
+    check_ack(objs[3], "line 4")
+    check_telegram_b(objs[4])
+
+
+def case_mixed_good_and_bad_arguments():
+    objs = decode("E5", "zz", spaced(TELEGRAM_A), "10 5B FE 00 16", packed(TELEGRAM_B),
+                  "68 38 38 68 08", status=1, count=6)
+    check_ack(objs[0], "argument 1")
+    check_error(objs[1], "hex", "argument 2")
+    check_telegram_a(objs[2])
+    check_error(objs[3], "frame_checksum", "argument 4")
+    check_telegram_b(objs[4])
+    check_error(objs[5], "frame_truncated", "argument 6 (a frame cut short at the end)")
+
+
+def case_record_error_keeps_fields():
+    """Records that end inside a value: the fields and records before the problem, then "error";
+    a whole object on one line, exit status 1."""
+    # 02 FD 17 04 00 is whole (error flags 4); 0C 13 78 56 needs 4 data bytes and has 2.
+    frame = long_frame(0x08, 0x05, 0x72, "78563412 2D2C 01 07 55 00 0000 02FD17 0400 0C13 7856")
+    (obj,) = decode(spaced(frame), status=1, count=1)
+    equal(obj.get("id"), "12345678", "id")
+    equal(obj.get("manufacturer"), "KAM", "manufacturer")
+    equal(len(obj.get("records", [])), 1, "records before the problem")
+    check_record(obj["records"][0], "02", "fd17", 0, 0, 0, "instantaneous", "error_flags", "",
+                 D("4"), "record 0")
+    check_error(obj, "rec_data_truncated", "record cut short")
+
+
+def case_text_unit_options():
+    """--text-after-vif and --text-2018: VIF FC with a VIFE and the text right after the VIF.
+    02 FC 02 41 42 20 0A 00: older order: text of 2 characters "BA" (last first), VIFE 20 (per
+    second), value 10. In the 2018 order 02 would be the VIFE and 41 (65) the text length, past
+    the data; the default then takes the older order."""
+    frame = long_frame(0x08, 0x05, 0x72, "78563412 2D2C 01 07 55 00 0000 02FC024142200A00")
+    default = decode(spaced(frame), count=1)
+    older = decode("--text-after-vif", spaced(frame), count=1)
+    equal(default, older, "default and --text-after-vif")
+    rec = older[0]["records"][0]
+    equal(Decimal(rec["value"]), Decimal(10), "value")
+    equal(rec.get("text_unit"), "BA", "text unit")
+    equal(rec["vif"], "fc02414220", "vif")
+    (obj,) = decode(spaced(frame), "--text-2018", status=1, count=1)
+    check(obj["records"] == [] and "error" in obj, f"--text-2018 reads past the data: {obj!r}")
+
+
+def case_key_not_supported():
+    """--key (wireless M-Bus decryption) is not there yet: said on standard error, exit status 2,
+    nothing decoded."""
+    for args in (["--key", "000102030405060708090A0B0C0D0E0F", "E5"],
+                 ["--key=000102030405060708090A0B0C0D0E0F", "E5"],
+                 ["E5", "--key", "00"],
+                 ["--key"]):
+        r = run("decode", *args, stdin=b"E5\n")
+        equal(r.status, 2, f"exit status\n{r}")
+        equal(r.stdout, "", f"standard output\n{r}")
+        check("--key" in r.stderr and "not supported" in r.stderr,
+              f"standard error does not say --key is not supported\n{r}")
+
+
+def case_help_and_usage():
+    for args in (["--help"], ["help"], ["-h"], ["decode", "--help"], ["decode", "-h"]):
+        r = run(*args)
+        equal(r.status, 0, f"exit status\n{r}")
+        check(r.stdout.startswith("usage: meterbus decode"), f"usage on standard output\n{r}")
+        check("--key" in r.stdout and "--text-2018" in r.stdout, f"options in usage\n{r}")
+        equal(r.stderr, "", f"standard error\n{r}")
+    r = run()
+    equal(r.status, 2, f"exit status without arguments\n{r}")
+    equal(r.stdout, "", f"standard output\n{r}")
+    check(r.stderr.startswith("usage: meterbus decode"), f"usage on standard error\n{r}")
+
+
+def case_unknown_command_and_option():
+    for args, said in ((["frobnicate"], "unknown command frobnicate"),
+                       (["Decode", "E5"], "unknown command Decode"),
+                       (["decode", "--frob", "E5"], "unknown option --frob"),
+                       (["decode", "E5", "-x"], "unknown option -x")):
+        r = run(*args, stdin=b"E5\n")
+        equal(r.status, 2, f"exit status\n{r}")
+        equal(r.stdout, "", f"standard output\n{r}")
+        check(said in r.stderr and "usage:" in r.stderr, f"standard error\n{r}")
+
+
+def case_end_of_options():
+    """After "--" everything is a telegram, even text starting with '-'."""
+    objs = decode("--", "E5", "--text-2018", status=1, count=2)
+    check_ack(objs[0], "E5 after --")
+    check_error(objs[1], "hex", "--text-2018 after --")
+
+
+def case_version():
+    r = run("version")
+    equal(r.status, 0, f"exit status\n{r}")
+    check(re.fullmatch(r"meterbus [0-9]+\.[0-9]+\.[0-9]+\S*\n", r.stdout), f"version\n{r}")
+
+
+# ---- driver ------------------------------------------------------------------------------------
+
+
+def cases():
+    return {n[len("case_"):]: f for n, f in globals().items()
+            if n.startswith("case_") and callable(f)}
+
+
+def main():
+    global TOOL, TEXT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tool", help="path of the meterbus executable")
+    parser.add_argument("--emulator", default="", help="command that runs a cross-built tool")
+    parser.add_argument("--no-text", action="store_true", help="built with MB_ENABLE_TEXT=0")
+    parser.add_argument("--case", action="append", help="run only this case (repeatable)")
+    parser.add_argument("--list", action="store_true", help="list the cases")
+    opts = parser.parse_args()
+    all_cases = cases()
+    if opts.list:
+        print("\n".join(all_cases))
+        return 0
+    if not opts.tool:
+        parser.error("--tool is required")
+    TOOL = shlex.split(opts.emulator) + [opts.tool]
+    TEXT = not opts.no_text
+    selected = opts.case or list(all_cases)
+    failed = 0
+    for case in selected:
+        if case not in all_cases:
+            print(f"no such case: {case}", file=sys.stderr)
+            return 2
+        try:
+            all_cases[case]()
+            print(f"ok   {case}")
+        except Failure as e:
+            failed += 1
+            print(f"FAIL {case}: {e}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
