@@ -120,5 +120,4 @@ mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q);
 mb_internal_name_t mb_internal_unit_name(mb_unit_t u);
 mb_internal_name_t mb_internal_function_name(mb_function_t fn);
 
-
 #endif /* MB_INTERNAL_H */

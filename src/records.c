@@ -535,8 +535,7 @@ static int stop(mb_records_t *it, int status)
 }
 
 /* The data at p[pos] (with its LVAR) into rec; *end is where the record ends. */
-static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_t *rec,
-                            size_t *end)
+static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_t *rec, size_t *end)
 {
     size_t n = field_len[rec->data_field];
     if (rec->data_field == 0x8u) {
