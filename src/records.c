@@ -72,14 +72,27 @@ static const int64_t pow10_table[19] = {1,
                                         100000000000000000,
                                         1000000000000000000};
 
-/* *v *= f without overflow; false (and *v unchanged) when it would overflow. f > 0. */
+/*
+ * *v *= f without overflow; false (and *v unchanged) when it would overflow. f > 0. GCC and clang
+ * check with the multiplication itself: a 64-bit division would pull a 500-byte routine into
+ * Cortex-M0 firmware that decodes records.
+ */
 static bool mul_checked(int64_t *v, int64_t f)
 {
+#if defined(__GNUC__) || defined(__clang__)
+    int64_t r;
+    if (__builtin_mul_overflow(*v, f, &r)) {
+        return false;
+    }
+    *v = r;
+    return true;
+#else
     if (*v > 0 ? *v > INT64_MAX / f : *v < INT64_MIN / f) {
         return false;
     }
     *v *= f;
     return true;
+#endif
 }
 
 static bool add_checked(int64_t *v, int64_t a)

@@ -8,81 +8,94 @@
 
 #include "internal.h"
 
-#define INFO(h, c, d) ((mb_ci_info_t){MB_TPL_HEADER_##h, MB_CI_##c, MB_CI_##d})
+/*
+ * What each CI carries (EN 13757-7:2018 table, with the wired legacy codes), packed in 16 bits:
+ * header (2 bits), content (5 bits), direction (2 bits); 0 is a reserved code.
+ */
+#define CI(h, c, d) (uint16_t)(MB_TPL_HEADER_##h | MB_CI_##c << 2 | MB_CI_##d << 7)
+/* The packing holds every content kind. */
+typedef char mb_ci_content_fits[MB_CI_NETWORK_LAYER < 32 ? 1 : -1];
+
+#define CI_FIRST 0x50u
+#define CI_LAST  0xC5u
+
+static const uint16_t ci_table[CI_LAST - CI_FIRST + 1u] = {
+    [0x50 - 0x50] = CI(NONE, APP_RESET, TO_METER),
+    [0x51 - 0x50] = CI(NONE, RECORDS, TO_METER),
+    [0x52 - 0x50] = CI(NONE, SELECTION, TO_METER),
+    [0x53 - 0x50] = CI(LONG, APP_RESET, TO_METER),
+    [0x54 - 0x50] = CI(NONE, SELECTED_APP, TO_METER),
+    [0x55 - 0x50] = CI(LONG, SELECTED_APP, TO_METER),
+    [0x5A - 0x50] = CI(SHORT, RECORDS, TO_METER),
+    [0x5B - 0x50] = CI(LONG, RECORDS, TO_METER),
+    [0x5C - 0x50] = CI(NONE, SYNC, TO_METER),
+    [0x5F - 0x50] = CI(LONG, RESERVED, ANY), /* specific usage (OMS) */
+    [0x60 - 0x50] = CI(LONG, DLMS, TO_METER),
+    [0x61 - 0x50] = CI(SHORT, DLMS, TO_METER),
+    [0x64 - 0x50] = CI(LONG, DLMS, TO_METER), /* OBIS based */
+    [0x65 - 0x50] = CI(SHORT, DLMS, TO_METER),
+    [0x66 - 0x50] = CI(NONE, SELECTED_APP, FROM_METER),
+    [0x67 - 0x50] = CI(SHORT, SELECTED_APP, FROM_METER),
+    [0x68 - 0x50] = CI(LONG, SELECTED_APP, FROM_METER),
+    [0x69 - 0x50] = CI(NONE, FORMAT, FROM_METER),
+    [0x6A - 0x50] = CI(SHORT, FORMAT, FROM_METER),
+    [0x6B - 0x50] = CI(LONG, FORMAT, FROM_METER),
+    [0x6C - 0x50] = CI(LONG, TIME_SYNC, TO_METER),
+    [0x6D - 0x50] = CI(LONG, TIME_SYNC, TO_METER),
+    [0x6E - 0x50] = CI(SHORT, APP_ERROR, FROM_METER),
+    [0x6F - 0x50] = CI(LONG, APP_ERROR, FROM_METER),
+    [0x70 - 0x50] = CI(NONE, APP_ERROR, FROM_METER),
+    [0x71 - 0x50] = CI(NONE, ALARM, FROM_METER),
+    [0x72 - 0x50] = CI(LONG, RECORDS, FROM_METER),
+    [0x73 - 0x50] = CI(LONG, COMPACT, FROM_METER),
+    [0x74 - 0x50] = CI(SHORT, ALARM, FROM_METER),
+    [0x75 - 0x50] = CI(LONG, ALARM, FROM_METER),
+    [0x78 - 0x50] = CI(NONE, RECORDS, FROM_METER),
+    [0x79 - 0x50] = CI(NONE, COMPACT, FROM_METER),
+    [0x7A - 0x50] = CI(SHORT, RECORDS, FROM_METER),
+    [0x7B - 0x50] = CI(SHORT, COMPACT, FROM_METER),
+    [0x7C - 0x50] = CI(LONG, DLMS, FROM_METER),
+    [0x7D - 0x50] = CI(SHORT, DLMS, FROM_METER),
+    [0x7E - 0x50] = CI(LONG, DLMS, FROM_METER), /* OBIS based */
+    [0x7F - 0x50] = CI(SHORT, DLMS, FROM_METER),
+    [0x80 - 0x50] = CI(LONG, TPL_ONLY, TO_METER),
+    [0x81 - 0x50] = CI(OTHER, NETWORK_LAYER, ANY),
+    [0x82 - 0x50] = CI(LONG, NETWORK_MANAGEMENT, TO_METER),
+    [0x83 - 0x50] = CI(NONE, NETWORK_MANAGEMENT, TO_METER),
+    [0x84 - 0x50] = CI(LONG, TPL_ONLY, TO_METER), /* compact frame expected */
+    [0x85 - 0x50] = CI(LONG, TPL_ONLY, TO_METER), /* format frame expected */
+    [0x86 - 0x50] = CI(OTHER, ELL, ANY),
+    [0x87 - 0x50] = CI(LONG, NETWORK_MANAGEMENT, FROM_METER),
+    [0x88 - 0x50] = CI(SHORT, NETWORK_MANAGEMENT, FROM_METER),
+    [0x89 - 0x50] = CI(NONE, NETWORK_MANAGEMENT, FROM_METER),
+    [0x8A - 0x50] = CI(SHORT, TPL_ONLY, FROM_METER),
+    [0x8B - 0x50] = CI(LONG, TPL_ONLY, FROM_METER),
+    [0x90 - 0x50] = CI(OTHER, AFL, ANY),
+    [0x9E - 0x50] = CI(SHORT, RESERVED, ANY), /* specific usage (OMS) */
+    [0x9F - 0x50] = CI(LONG, RESERVED, ANY),
+    [0xC0 - 0x50] = CI(LONG, IMAGE_TRANSFER, TO_METER),
+    [0xC1 - 0x50] = CI(SHORT, IMAGE_TRANSFER, FROM_METER),
+    [0xC2 - 0x50] = CI(LONG, IMAGE_TRANSFER, FROM_METER),
+    [0xC3 - 0x50] = CI(LONG, SECURITY_TRANSFER, TO_METER),
+    [0xC4 - 0x50] = CI(SHORT, SECURITY_TRANSFER, FROM_METER),
+    [0xC5 - 0x50] = CI(LONG, SECURITY_TRANSFER, FROM_METER),
+};
 
 mb_ci_info_t mb_ci_info(uint8_t ci)
 {
+    unsigned packed = 0;
     if (ci >= 0xA0u && ci <= 0xB7u) {
-        return INFO(NONE, MANUFACTURER, ANY);
+        packed = CI(NONE, MANUFACTURER, ANY);
+    } else if (ci >= 0xB8u && ci <= 0xBFu) {
+        packed = CI(NONE, BAUD, TO_METER);
+    } else if (ci >= 0x8Cu && ci <= 0x8Fu) {
+        packed = CI(OTHER, ELL, ANY);
+    } else if (ci >= CI_FIRST && ci <= CI_LAST) {
+        packed = ci_table[ci - CI_FIRST];
     }
-    if (ci >= 0xB8u && ci <= 0xBFu) {
-        return INFO(NONE, BAUD, TO_METER);
-    }
-    if (ci >= 0x8Cu && ci <= 0x8Fu) {
-        return INFO(OTHER, ELL, ANY);
-    }
-    switch (ci) {
-    case 0x50: return INFO(NONE, APP_RESET, TO_METER);
-    case 0x51: return INFO(NONE, RECORDS, TO_METER);
-    case 0x52: return INFO(NONE, SELECTION, TO_METER);
-    case 0x53: return INFO(LONG, APP_RESET, TO_METER);
-    case 0x54: return INFO(NONE, SELECTED_APP, TO_METER);
-    case 0x55: return INFO(LONG, SELECTED_APP, TO_METER);
-    case 0x5A: return INFO(SHORT, RECORDS, TO_METER);
-    case 0x5B: return INFO(LONG, RECORDS, TO_METER);
-    case 0x5C: return INFO(NONE, SYNC, TO_METER);
-    case 0x5F: return INFO(LONG, RESERVED, ANY); /* specific usage (OMS) */
-    case 0x60: return INFO(LONG, DLMS, TO_METER);
-    case 0x61: return INFO(SHORT, DLMS, TO_METER);
-    case 0x64: return INFO(LONG, DLMS, TO_METER); /* OBIS based */
-    case 0x65: return INFO(SHORT, DLMS, TO_METER);
-    case 0x66: return INFO(NONE, SELECTED_APP, FROM_METER);
-    case 0x67: return INFO(SHORT, SELECTED_APP, FROM_METER);
-    case 0x68: return INFO(LONG, SELECTED_APP, FROM_METER);
-    case 0x69: return INFO(NONE, FORMAT, FROM_METER);
-    case 0x6A: return INFO(SHORT, FORMAT, FROM_METER);
-    case 0x6B: return INFO(LONG, FORMAT, FROM_METER);
-    case 0x6C: return INFO(LONG, TIME_SYNC, TO_METER);
-    case 0x6D: return INFO(LONG, TIME_SYNC, TO_METER);
-    case 0x6E: return INFO(SHORT, APP_ERROR, FROM_METER);
-    case 0x6F: return INFO(LONG, APP_ERROR, FROM_METER);
-    case 0x70: return INFO(NONE, APP_ERROR, FROM_METER);
-    case 0x71: return INFO(NONE, ALARM, FROM_METER);
-    case 0x72: return INFO(LONG, RECORDS, FROM_METER);
-    case 0x73: return INFO(LONG, COMPACT, FROM_METER);
-    case 0x74: return INFO(SHORT, ALARM, FROM_METER);
-    case 0x75: return INFO(LONG, ALARM, FROM_METER);
-    case 0x78: return INFO(NONE, RECORDS, FROM_METER);
-    case 0x79: return INFO(NONE, COMPACT, FROM_METER);
-    case 0x7A: return INFO(SHORT, RECORDS, FROM_METER);
-    case 0x7B: return INFO(SHORT, COMPACT, FROM_METER);
-    case 0x7C: return INFO(LONG, DLMS, FROM_METER);
-    case 0x7D: return INFO(SHORT, DLMS, FROM_METER);
-    case 0x7E: return INFO(LONG, DLMS, FROM_METER); /* OBIS based */
-    case 0x7F: return INFO(SHORT, DLMS, FROM_METER);
-    case 0x80: return INFO(LONG, TPL_ONLY, TO_METER);
-    case 0x81: return INFO(OTHER, NETWORK_LAYER, ANY);
-    case 0x82: return INFO(LONG, NETWORK_MANAGEMENT, TO_METER);
-    case 0x83: return INFO(NONE, NETWORK_MANAGEMENT, TO_METER);
-    case 0x84: return INFO(LONG, TPL_ONLY, TO_METER); /* compact frame expected */
-    case 0x85: return INFO(LONG, TPL_ONLY, TO_METER); /* format frame expected */
-    case 0x86: return INFO(OTHER, ELL, ANY);
-    case 0x87: return INFO(LONG, NETWORK_MANAGEMENT, FROM_METER);
-    case 0x88: return INFO(SHORT, NETWORK_MANAGEMENT, FROM_METER);
-    case 0x89: return INFO(NONE, NETWORK_MANAGEMENT, FROM_METER);
-    case 0x8A: return INFO(SHORT, TPL_ONLY, FROM_METER);
-    case 0x8B: return INFO(LONG, TPL_ONLY, FROM_METER);
-    case 0x90: return INFO(OTHER, AFL, ANY);
-    case 0x9E: return INFO(SHORT, RESERVED, ANY); /* specific usage (OMS) */
-    case 0x9F: return INFO(LONG, RESERVED, ANY);
-    case 0xC0: return INFO(LONG, IMAGE_TRANSFER, TO_METER);
-    case 0xC1: return INFO(SHORT, IMAGE_TRANSFER, FROM_METER);
-    case 0xC2: return INFO(LONG, IMAGE_TRANSFER, FROM_METER);
-    case 0xC3: return INFO(LONG, SECURITY_TRANSFER, TO_METER);
-    case 0xC4: return INFO(SHORT, SECURITY_TRANSFER, FROM_METER);
-    case 0xC5: return INFO(LONG, SECURITY_TRANSFER, FROM_METER);
-    default: return INFO(NONE, RESERVED, ANY);
-    }
+    mb_ci_info_t info = {(mb_tpl_header_t)(packed & 3u), (mb_ci_content_t)((packed >> 2) & 0x1Fu),
+                         (mb_ci_direction_t)(packed >> 7)};
+    return info;
 }
 
 /* ---- identification fields ---------------------------------------------------------------- */
