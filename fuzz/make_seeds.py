@@ -548,3 +548,54 @@ def main():
 
 if __name__ == "__main__":
     main()
+
+
+# ---- json: fuzz_json.c -------------------------------------------------------------------------
+# A mode byte (bit 7: writer program, bits 2..0: record options), two capacity bytes, the payload.
+# Frames: every valid frame above, every transport-layer seed in a long frame, and every third
+# record seed behind CI 0x78 (no header). Programs: a few documents written call by call.
+JSON = {}
+
+
+def json_seed(name, mode, cap, payload):
+    assert name not in JSON, name
+    JSON[name] = bytes([mode, cap & 0xFF, cap >> 8]) + bytes(payload)
+
+
+for _name, _frame in sorted(VALID.items()):
+    json_seed("frame_" + _name, 0, 0xFFFF, _frame)
+for _name, _data in sorted(TPL.items()):
+    if 1 <= len(_data) - 1 <= 252:
+        json_seed("tpl_" + _name, 0, 0x1234, long_frame(0x08, 0x01, _data[0], _data[1:]))
+for _i, (_name, _data) in enumerate(sorted(RECORDS.items())):
+    if _i % 3 == 0 and 1 <= len(_data) - 1 <= 252:
+        json_seed("rec_" + _name, _data[0] & 7, 0x0100 + _i, long_frame(0x08, 0x02, 0x78, _data[1:]))
+json_seed("frame_bad_checksum", 0, 7, b"\x10\x5b\x01\x00\x16")
+
+
+def json_program(*ops):
+    out = bytearray()
+    for op in ops:
+        out += bytes(op) if isinstance(op, (bytes, bytearray, list)) else bytes([op])
+    return bytes(out)
+
+
+def _s(op, text):
+    data = text.encode("latin-1")
+    return bytes([op, len(data)]) + data
+
+
+json_seed("prog_object", 0x80, 40, json_program(
+    0, _s(4, "a"), 2, 7, struct.pack("<q", -5), 8, struct.pack("<Q", 2**64 - 1), 12, 3,
+    _s(4, "b\"\\"), _s(5, "x\x01\x7f"), _s(4, "h"), 6, 3, b"\x0c\x14\xff",
+    _s(4, "d"), 9, struct.pack("<q", 2850427), 0xFE, _s(4, "t"), 11, 1, 1))
+json_seed("prog_records", 0x80, 100, json_program(
+    2, 13, 12, h("0C 14 27 04 85 02 04 6D 32 17 1F 15"), 13, 6, h("0D FD 11 02 E4 41"), 3))
+json_seed("prog_deep", 0x80, 3, json_program(*([2] * 16 + [12] + [3] * 16)))
+json_seed("prog_too_deep", 0x80, 3, json_program(*([2] * 17 + [3] * 17)))
+json_seed("prog_misuse", 0x80, 9, json_program(0, 12, 1))
+json_seed("prog_huge", 0x80, 9, json_program(2, 10, struct.pack("<q", 7), 0, 10,
+                                             struct.pack("<q", 7), 4, 3))
+
+if __name__ == "__main__":
+    write_dir("json", JSON)

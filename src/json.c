@@ -56,14 +56,26 @@ static inline char *reserve(cursor_t *c, size_t n)
     return at;
 }
 
-static inline char *w_mem(char *o, const char *s, size_t n)
+/*
+ * Names and digit runs are short: two overlapping copies of a fixed size cover any length from
+ * that size to twice it, with no loop and without touching a byte outside either range.
+ */
+static char *w_mem(char *o, const char *s, size_t n)
 {
-    if (n > 8u) {
-        mb_internal_copy((uint8_t *)o, (const uint8_t *)s, n);
-        return o + n;
-    }
-    for (size_t i = 0; i < n; i++) { /* short runs (digits) are cheaper copied here */
-        o[i] = s[i];
+    uint8_t *d = (uint8_t *)o;
+    const uint8_t *from = (const uint8_t *)s;
+    if (n >= 8u && n <= 16u) {
+        mb_internal_copy(d, from, 8);
+        mb_internal_copy(d + n - 8u, from + n - 8u, 8);
+    } else if (n >= 4u && n < 8u) {
+        mb_internal_copy(d, from, 4);
+        mb_internal_copy(d + n - 4u, from + n - 4u, 4);
+    } else if (n < 4u) {
+        for (size_t i = 0; i < n; i++) {
+            d[i] = from[i];
+        }
+    } else {
+        mb_internal_copy(d, from, n);
     }
     return o + n;
 }
@@ -155,12 +167,60 @@ static char *w_text(char *o, const uint8_t *p, size_t n, bool reversed)
     return o;
 }
 
-/* A UTF-8 string with quotes (keys, messages), escaped. */
+/*
+ * The length of the UTF-8 sequence that starts with @p s[0] >= 0x80, or 0 when it is not valid
+ * (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF). Stops at a NUL.
+ */
+static size_t utf8_seq(const uint8_t *s)
+{
+    uint8_t b = s[0], lo = 0x80u, hi = 0xBFu;
+    size_t n;
+    if (b >= 0xC2u && b <= 0xDFu) {
+        n = 2;
+    } else if (b >= 0xE0u && b <= 0xEFu) {
+        n = 3;
+        lo = b == 0xE0u ? 0xA0u : lo;
+        hi = b == 0xEDu ? 0x9Fu : hi;
+    } else if (b >= 0xF0u && b <= 0xF4u) {
+        n = 4;
+        lo = b == 0xF0u ? 0x90u : lo;
+        hi = b == 0xF4u ? 0x8Fu : hi;
+    } else {
+        return 0;
+    }
+    if (s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i < n; i++) {
+        if ((s[i] & 0xC0u) != 0x80u) {
+            return 0;
+        }
+    }
+    return n;
+}
+
+/*
+ * A UTF-8 string with quotes (keys, messages), escaped; a byte that is not valid UTF-8 becomes
+ * U+FFFD, so that the document stays valid whatever the caller passes.
+ */
 static char *w_string(char *o, const char *s)
 {
     *o++ = '"';
-    for (; *s != '\0'; s++) {
-        o = w_escaped(o, (uint8_t)*s, false);
+    while (*s != '\0') {
+        uint8_t ch = (uint8_t)*s;
+        if (ch < 0x80u) {
+            o = w_escaped(o, ch, false);
+            s++;
+            continue;
+        }
+        size_t k = utf8_seq((const uint8_t *)s);
+        if (k == 0u) {
+            o = W_LIT(o, "\\ufffd");
+            s++;
+        } else {
+            o = w_mem(o, s, k);
+            s += k;
+        }
     }
     *o++ = '"';
     return o;
@@ -171,13 +231,14 @@ static size_t len_hex(size_t n) { return 2u * n + 2u; }
 
 static char *w_hex(char *o, const uint8_t *p, size_t n)
 {
-    *o++ = '"';
+    *o = '"';
     for (size_t i = 0; i < n; i++) {
-        *o++ = hex_digits[p[i] >> 4];
-        *o++ = hex_digits[p[i] & 0xFu];
+        unsigned b = p[i]; /* read once: the stores below may alias p */
+        o[2u * i + 1u] = hex_digits[b >> 4];
+        o[2u * i + 2u] = hex_digits[b & 0xFu];
     }
-    *o++ = '"';
-    return o;
+    o[2u * n + 1u] = '"';
+    return o + 2u * n + 2u;
 }
 
 /* BCD sent with hex digits: the digits as printed, most significant first ("0500023E"). */
@@ -193,11 +254,11 @@ static char *w_bcd_digits(char *o, const uint8_t *p, size_t n)
     return o;
 }
 
-/* A number mag * 10^exponent, its digits converted once and laid out on writing. */
+/* A number mag * 10^exponent; its digits are written straight into the output, last first. */
 typedef struct num {
-    char digits[20];
-    uint8_t first; /* index of the first digit */
-    bool negative; /* and not zero */
+    uint64_t mag;
+    uint8_t digits; /* of mag */
+    bool negative;  /* and not zero */
     int exponent;
 } num_t;
 
@@ -208,25 +269,43 @@ static const char digit_pairs[201] =
     "62636465666768697071727374757677787980818283848586878889909192"
     "93949596979899";
 
+/* Digits of @p v, by comparing with powers of ten rather than dividing. */
+static unsigned count_digits(uint64_t v)
+{
+    unsigned n = 1;
+    uint64_t p = 10u;
+    while (v >= p && n < 20u) { /* 10^19 is the last power that fits */
+        n++;
+        p *= 10u;
+    }
+    return n;
+}
+
+/* The @p digits digits of @p v at @p o. @return the end. */
+static char *w_digits(char *o, uint64_t v, size_t digits)
+{
+    char *end = o + digits, *p = end;
+    while (v >= 100u) {
+        unsigned pair = 2u * (unsigned)(v % 100u);
+        v /= 100u;
+        p -= 2;
+        p[0] = digit_pairs[pair];
+        p[1] = digit_pairs[pair + 1u];
+    }
+    if (v >= 10u) {
+        p[-2] = digit_pairs[2u * v];
+        p[-1] = digit_pairs[2u * v + 1u];
+    } else {
+        p[-1] = (char)('0' + (char)v);
+    }
+    return end;
+}
+
 static void num_init(num_t *n, bool negative, uint64_t mag, int exponent)
 {
-    uint8_t i = sizeof n->digits;
     bool zero = mag == 0u;
-    while (mag >= 100u) {
-        unsigned pair = (unsigned)(mag % 100u);
-        mag /= 100u;
-        i = (uint8_t)(i - 2u);
-        n->digits[i] = digit_pairs[2u * pair];
-        n->digits[i + 1u] = digit_pairs[2u * pair + 1u];
-    }
-    if (mag >= 10u) {
-        i = (uint8_t)(i - 2u);
-        n->digits[i] = digit_pairs[2u * mag];
-        n->digits[i + 1u] = digit_pairs[2u * mag + 1u];
-    } else {
-        n->digits[--i] = (char)('0' + (char)mag);
-    }
-    n->first = i;
+    n->mag = mag;
+    n->digits = (uint8_t)count_digits(mag);
     n->negative = negative && !zero;
     n->exponent = zero && exponent > 0 ? 0 : exponent;
 }
@@ -238,12 +317,12 @@ static void num_int(num_t *n, int64_t v, int exponent)
 
 static size_t len_num(const num_t *n)
 {
-    size_t digits = sizeof n->digits - n->first;
+    size_t digits = n->digits;
     size_t len = digits + (n->negative ? 1u : 0u);
     if (n->exponent >= 0) {
         return len + (size_t)n->exponent;
     }
-    size_t frac = (size_t)-n->exponent;
+    size_t frac = (size_t)0 - (size_t)n->exponent; /* no overflow for INT_MIN */
     return digits > frac ? len + 1u : len + 2u + (frac - digits);
 }
 
@@ -257,37 +336,33 @@ static char *w_zeros(char *o, size_t k)
 
 static char *w_num(char *o, const num_t *n)
 {
-    const char *d = n->digits + n->first;
-    size_t digits = sizeof n->digits - n->first;
+    size_t digits = n->digits;
     if (n->negative) {
         *o++ = '-';
     }
     if (n->exponent >= 0) {
-        o = w_mem(o, d, digits);
+        o = w_digits(o, n->mag, digits);
         return w_zeros(o, (size_t)n->exponent);
     }
-    size_t frac = (size_t)-n->exponent;
+    size_t frac = (size_t)0 - (size_t)n->exponent;
     if (digits > frac) {
-        o = w_mem(o, d, digits - frac);
-        *o++ = '.';
-        return w_mem(o, d + digits - frac, frac);
+        /* Every digit one place right, then the integer digits back: the point fills the gap. */
+        size_t whole = digits - frac;
+        char *end = w_digits(o + 1, n->mag, digits);
+        for (size_t i = 0; i < whole; i++) {
+            o[i] = o[i + 1u];
+        }
+        o[whole] = '.';
+        return end;
     }
     *o++ = '0';
     *o++ = '.';
     o = w_zeros(o, frac - digits);
-    return w_mem(o, d, digits);
+    return w_digits(o, n->mag, digits);
 }
 
-/* Unsigned integers (storage, tariff, subunit): measured by counting digits, written at once. */
-static size_t len_uint(uint64_t v)
-{
-    size_t n = 1;
-    while (v >= 10u) {
-        v /= 10u;
-        n++;
-    }
-    return n;
-}
+/* Unsigned integers (storage, tariff, subunit, header fields). */
+static size_t len_uint(uint64_t v) { return count_digits(v); }
 
 static char *w_uint(char *o, uint64_t v)
 {
@@ -295,9 +370,7 @@ static char *w_uint(char *o, uint64_t v)
         *o++ = (char)('0' + (char)v);
         return o;
     }
-    num_t n;
-    num_init(&n, false, v, 0);
-    return w_num(o, &n);
+    return w_digits(o, v, count_digits(v));
 }
 
 #if MB_ENABLE_REAL32
@@ -549,11 +622,18 @@ static void c_hex(cursor_t *c, const uint8_t *p, size_t n)
 static void c_string(cursor_t *c, const char *s)
 {
     size_t n = 0, extra = 0;
-    for (; s[n] != '\0'; n++) {
+    while (s[n] != '\0') {
         uint8_t ch = (uint8_t)s[n];
+        if (ch >= 0x80u) {
+            size_t k = utf8_seq((const uint8_t *)s + n);
+            extra += k == 0u ? 5u : 0u; /* one byte becomes \ufffd */
+            n += k == 0u ? 1u : k;
+            continue;
+        }
         if (ch < 0x20u || ch == '"' || ch == '\\' || ch == 0x7Fu) {
             extra += escaped_len(ch, false) - 1u;
         }
+        n++;
     }
     char *o = reserve(c, n + extra + 2u);
     if (o == NULL) {
@@ -576,20 +656,28 @@ static void c_num(cursor_t *c, const num_t *n)
     }
 }
 
-static void c_name(cursor_t *c, const char *name, unsigned code)
+static void c_uint(cursor_t *c, uint64_t v)
 {
-    name_out_t no = {name, code};
-    char *o = reserve(c, name_len(&no));
+    size_t n = count_digits(v);
+    char *o = reserve(c, n);
     if (o != NULL) {
-        (void)w_name(o, &no);
+        (void)w_digits(o, v, n);
     }
 }
 
-static void c_uint(cursor_t *c, uint64_t v)
+static void c_name(cursor_t *c, const char *name, unsigned code)
 {
-    num_t n;
-    num_init(&n, false, v, 0);
-    c_num(c, &n);
+    if (name[0] == '\0') {
+        c_uint(c, code);
+        return;
+    }
+    size_t n = cstrlen(name);
+    char *o = reserve(c, n + 2u);
+    if (o != NULL) {
+        *o = '"';
+        (void)w_mem(o + 1, name, n);
+        o[n + 1u] = '"';
+    }
 }
 
 /* ---- writer ------------------------------------------------------------------------------- */
@@ -602,45 +690,89 @@ void mb_json_init(mb_json_t *j, char *buf, size_t cap)
     j->buf = buf;
     j->cap = cap;
     j->len = 0;
-    j->err = (buf == NULL || cap == 0u) ? MB_ERR_ARG : MB_OK;
+    j->err = buf == NULL ? MB_ERR_ARG : cap == 0u ? MB_ERR_NOSPACE : MB_OK;
     j->depth = 0;
     j->has_item = 0;
     j->after_key = false;
 }
 
-/* Before any value or key: the comma that separates it from the previous item. */
+/*
+ * Levels 1..MB_JSON_MAX_DEPTH keep two bits in has_item: bit n-1 when level n already holds an
+ * item, bit n+15 when level n is an object. The top level holds one value: it has one once
+ * anything was written.
+ */
+#if MB_JSON_MAX_DEPTH > 16u
+#error "has_item holds two bits for each of at most 16 levels"
+#endif
+#define ITEM_BIT(depth)   ((uint32_t)1 << ((depth)-1u))
+#define OBJECT_BIT(depth) ((uint32_t)1 << ((depth) + 15u))
+
+/* A call that would not give JSON (a value without its key, a second top-level value, ...). */
+static void misuse(mb_json_t *j, cursor_t *c)
+{
+    if (j->err == MB_OK) {
+        j->err = MB_ERR_ARG;
+    }
+    c->full = true;
+}
+
+/* Before any value: the comma that separates it from the previous item. */
 static void item(mb_json_t *j, cursor_t *c)
 {
     if (j->after_key) {
         j->after_key = false;
         return;
     }
-    uint32_t bit = (uint32_t)1 << j->depth;
-    if ((j->has_item & bit) != 0u) {
+    if (j->depth == 0u) {
+        if (j->len != 0u) {
+            misuse(j, c);
+        }
+        return;
+    }
+    uint32_t bit = ITEM_BIT(j->depth);
+    if ((j->has_item & OBJECT_BIT(j->depth)) != 0u) {
+        misuse(j, c);
+    } else if ((j->has_item & bit) != 0u) {
         c_char(c, ',');
     }
     j->has_item |= bit;
 }
 
-static void open_level(mb_json_t *j, char ch)
+/* Before a key: it must stand in an object; the comma after the previous member. */
+static void key_item(mb_json_t *j, cursor_t *c)
+{
+    if (j->after_key || j->depth == 0u || (j->has_item & OBJECT_BIT(j->depth)) == 0u) {
+        misuse(j, c);
+        return;
+    }
+    if ((j->has_item & ITEM_BIT(j->depth)) != 0u) {
+        c_char(c, ',');
+    }
+    j->has_item |= ITEM_BIT(j->depth);
+}
+
+static void open_level(mb_json_t *j, char ch, bool object)
 {
     cursor_t c = cursor_begin(j);
     item(j, &c);
     c_char(&c, ch);
     cursor_end(j, &c);
-    if (j->depth + 1u >= MB_JSON_MAX_DEPTH) {
+    if (j->depth >= MB_JSON_MAX_DEPTH) {
         if (j->err == MB_OK) {
             j->err = MB_ERR_ARG;
         }
         return;
     }
     j->depth++;
-    j->has_item &= ~((uint32_t)1 << j->depth);
+    j->has_item &= ~(ITEM_BIT(j->depth) | OBJECT_BIT(j->depth));
+    if (object) {
+        j->has_item |= OBJECT_BIT(j->depth);
+    }
 }
 
-static void close_level(mb_json_t *j, char ch)
+static void close_level(mb_json_t *j, char ch, bool object)
 {
-    if (j->depth == 0u || j->after_key) {
+    if (j->depth == 0u || j->after_key || ((j->has_item & OBJECT_BIT(j->depth)) != 0u) != object) {
         if (j->err == MB_OK) {
             j->err = MB_ERR_ARG;
         }
@@ -652,20 +784,32 @@ static void close_level(mb_json_t *j, char ch)
     cursor_end(j, &c);
 }
 
-void mb_json_begin_object(mb_json_t *j) { open_level(j, '{'); }
-void mb_json_end_object(mb_json_t *j) { close_level(j, '}'); }
-void mb_json_begin_array(mb_json_t *j) { open_level(j, '['); }
-void mb_json_end_array(mb_json_t *j) { close_level(j, ']'); }
+void mb_json_begin_object(mb_json_t *j) { open_level(j, '{', true); }
+void mb_json_end_object(mb_json_t *j) { close_level(j, '}', true); }
+void mb_json_begin_array(mb_json_t *j) { open_level(j, '[', false); }
+void mb_json_end_array(mb_json_t *j) { close_level(j, ']', false); }
 
 void mb_json_key(mb_json_t *j, const char *key)
 {
     cursor_t c = cursor_begin(j);
-    item(j, &c);
+    key_item(j, &c);
     c_string(&c, key);
     c_char(&c, ':');
     cursor_end(j, &c);
     j->after_key = true;
 }
+
+/* The library's own keys, written as the literal they are: no escaping to look for. */
+static void lit_key(mb_json_t *j, const char *quoted, size_t n)
+{
+    cursor_t c = cursor_begin(j);
+    key_item(j, &c);
+    c_put(&c, quoted, n);
+    cursor_end(j, &c);
+    j->after_key = true;
+}
+
+#define KEY(j, name) lit_key((j), "\"" name "\":", sizeof("\"" name "\":") - 1u)
 
 void mb_json_string(mb_json_t *j, const char *s)
 {
@@ -685,11 +829,9 @@ void mb_json_hex(mb_json_t *j, const uint8_t *p, size_t n)
 
 void mb_json_uint(mb_json_t *j, uint64_t v)
 {
-    num_t n;
-    num_init(&n, false, v, 0);
     cursor_t c = cursor_begin(j);
     item(j, &c);
-    c_num(&c, &n);
+    c_uint(&c, v);
     cursor_end(j, &c);
 }
 
@@ -735,7 +877,7 @@ int mb_json_finish(mb_json_t *j)
     if (j == NULL) {
         return MB_ERR_ARG;
     }
-    if (j->err == MB_OK && (j->depth != 0u || j->after_key)) {
+    if (j->err == MB_OK && (j->depth != 0u || j->after_key || j->len == 0u)) {
         j->err = MB_ERR_ARG;
     }
     if (j->err != MB_OK) {
@@ -939,7 +1081,7 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
         }
         if (flags != 0u) {
             o = W_LIT(o, ",\"flags\":[");
-            for (unsigned i = 0; i < 25u; i++) {
+            for (unsigned i = 0; (flags >> i) != 0u; i++) { /* up to the highest flag */
                 if ((flags & ((uint32_t)1 << i)) != 0u) {
                     name_out_t flag = {vife_flag_names[i], i};
                     o = w_name(o, &flag);
@@ -966,9 +1108,9 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
 static void error_object(mb_json_t *j, int err)
 {
     mb_json_begin_object(j);
-    mb_json_key(j, "code");
+    KEY(j, "code");
     name_value(j, mb_error_name(err), (unsigned)-err);
-    mb_json_key(j, "message");
+    KEY(j, "message");
     mb_json_string(j, mb_strerror(err));
 }
 
@@ -1008,27 +1150,36 @@ static int records(mb_json_t *j, const uint8_t *apl, size_t len, unsigned option
     mb_record_t rec;
     int r;
     mb_records_init(&it, apl, len, options);
-    mb_json_key(j, "records");
+    KEY(j, "records");
     mb_json_begin_array(j);
     while ((r = mb_records_next(&it, &rec)) == 1) {
         mb_json_record(j, &rec);
     }
+    if (r >= 0) {
+        /* The array's end and the next member in one piece: both are known. */
+        cursor_t c = cursor_begin(j);
+        if (it.more_records_follow) {
+            C_LIT(&c, "],\"more_records_follow\":true");
+        } else {
+            C_LIT(&c, "],\"more_records_follow\":false");
+        }
+        cursor_end(j, &c);
+        j->depth--; /* the frame's object, which already holds members */
+        if (it.manufacturer_len > 0u) {
+            KEY(j, "manufacturer_data");
+            mb_json_hex(j, it.manufacturer_data, it.manufacturer_len);
+        }
+        return MB_OK;
+    }
     mb_json_end_array(j);
-    if (r < 0) {
-        mb_json_key(j, "error");
+    {
+        KEY(j, "error");
         error_object(j, r);
-        mb_json_key(j, "offset");
+        KEY(j, "offset");
         mb_json_uint(j, mb_records_offset(&it));
         mb_json_end_object(j);
         return r;
     }
-    mb_json_key(j, "more_records_follow");
-    mb_json_bool(j, it.more_records_follow);
-    if (it.manufacturer_len > 0u) {
-        mb_json_key(j, "manufacturer_data");
-        mb_json_hex(j, it.manufacturer_data, it.manufacturer_len);
-    }
-    return MB_OK;
 }
 
 static void fixed_structure(mb_json_t *j, const uint8_t *data, size_t len)
@@ -1039,28 +1190,28 @@ static void fixed_structure(mb_json_t *j, const uint8_t *data, size_t len)
     }
     char id[9];
     mb_id_text(fx.id, id);
-    mb_json_key(j, "id");
+    KEY(j, "id");
     mb_json_string(j, id);
-    mb_json_key(j, "medium");
+    KEY(j, "medium");
     name_value(j, mb_fixed_medium_name(fx.medium), fx.medium);
-    mb_json_key(j, "access");
+    KEY(j, "access");
     mb_json_uint(j, fx.access);
-    mb_json_key(j, "status");
+    KEY(j, "status");
     mb_json_uint(j, fx.status);
-    mb_json_key(j, "fixed");
+    KEY(j, "fixed");
     mb_json_begin_array(j);
     for (unsigned i = 0; i < 2u; i++) {
         const mb_fixed_counter_t *fc = &fx.counter[i];
         mb_json_begin_object(j);
-        mb_json_key(j, "unit_code");
+        KEY(j, "unit_code");
         mb_json_uint(j, fc->unit_code);
-        mb_json_key(j, "historic");
+        KEY(j, "historic");
         mb_json_bool(j, fc->historic);
-        mb_json_key(j, "quantity");
+        KEY(j, "quantity");
         name_value(j, mb_quantity_name(fc->quantity), (unsigned)fc->quantity);
-        mb_json_key(j, "unit");
+        KEY(j, "unit");
         mb_json_string(j, mb_unit_name(fc->unit));
-        mb_json_key(j, "value");
+        KEY(j, "value");
         if (fc->valid) {
             mb_json_decimal(j, fc->mantissa, fc->exponent);
         } else {
@@ -1091,7 +1242,7 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
     {
         cursor_t cur = cursor_begin(&j);
         cursor_t *c = &cur;
-        item(&j, c);
+        key_item(&j, c);
         C_LIT(c, "\"frame\":");
         c_name(c, mb_frame_type_name(frame->type), (unsigned)frame->type);
         if (frame->type == MB_FRAME_SHORT || frame->type == MB_FRAME_CONTROL ||
@@ -1111,7 +1262,7 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
         mb_tpl_t tpl;
         int err = mb_tpl_decode(frame->ci, frame->data, frame->data_len, &tpl);
         if (err != MB_OK) {
-            mb_json_key(&j, "error");
+            KEY(&j, "error");
             error_object(&j, err);
             mb_json_end_object(&j);
             result = err;
@@ -1120,11 +1271,11 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
             switch (tpl.info.content) {
             case MB_CI_RECORDS:
                 if (mb_cf_security_mode(tpl.config) != 0u) {
-                    mb_json_key(&j, "encrypted");
+                    KEY(&j, "encrypted");
                     mb_json_bool(&j, true);
-                    mb_json_key(&j, "security_mode");
+                    KEY(&j, "security_mode");
                     mb_json_uint(&j, mb_cf_security_mode(tpl.config));
-                    mb_json_key(&j, "data");
+                    KEY(&j, "data");
                     mb_json_hex(&j, tpl.apl, tpl.apl_len);
                     break;
                 }
@@ -1134,12 +1285,12 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
                 result = records(&j, tpl.apl, tpl.apl_len, options);
                 break;
             case MB_CI_APP_ERROR:
-                mb_json_key(&j, "app_error");
+                KEY(&j, "app_error");
                 if (tpl.apl_len > 0u) {
                     mb_json_begin_object(&j);
-                    mb_json_key(&j, "code");
+                    KEY(&j, "code");
                     mb_json_uint(&j, tpl.apl[0]);
-                    mb_json_key(&j, "name");
+                    KEY(&j, "name");
                     name_value(&j, mb_app_error_name(tpl.apl[0]), tpl.apl[0]);
                     mb_json_end_object(&j);
                 } else {
@@ -1149,7 +1300,11 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
             case MB_CI_FIXED: fixed_structure(&j, tpl.apl, tpl.apl_len); break;
             default:
                 if (tpl.apl_len > 0u) {
-                    mb_json_key(&j, tpl.info.content == MB_CI_ALARM ? "alarm" : "data");
+                    if (tpl.info.content == MB_CI_ALARM) {
+                        KEY(&j, "alarm");
+                    } else {
+                        KEY(&j, "data");
+                    }
                     mb_json_hex(&j, tpl.apl, tpl.apl_len);
                 }
                 break;
@@ -1168,7 +1323,7 @@ int mb_json_error(int err, char *out, size_t cap)
     mb_json_t j;
     mb_json_init(&j, out, cap);
     mb_json_begin_object(&j);
-    mb_json_key(&j, "error");
+    KEY(&j, "error");
     error_object(&j, err);
     mb_json_end_object(&j);
     mb_json_end_object(&j);

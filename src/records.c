@@ -128,7 +128,7 @@ static uint32_t le32(const uint8_t *p)
 }
 
 /* n <= 8 bytes, least significant first. The widths of the DIF's integer codings go straight. */
-static uint64_t read_le(const uint8_t *p, size_t n)
+static inline uint64_t read_le(const uint8_t *p, size_t n)
 {
     switch (n) {
     case 1: return p[0];
@@ -142,6 +142,28 @@ static uint64_t read_le(const uint8_t *p, size_t n)
         v = (v << 8) | p[n];
     }
     return v;
+}
+
+/* decode_bcd() for 1..4 bytes, in 32 bits: most BCD fields are 2..8 digits. */
+static inline void decode_bcd32(const uint8_t *p, size_t n, bool lvar, bool negative,
+                                mb_value_t *v)
+{
+    uint32_t y = (uint32_t)read_le(p, n);
+    unsigned top = 8u * (unsigned)n - 4u;
+    if (!lvar && (y >> top) == 0xFu) {
+        negative = true;
+        y &= ~((uint32_t)0xF << top);
+    }
+    uint32_t hi = (y >> 4) & 0x0F0F0F0Fu, lo = y & 0x0F0F0F0Fu;
+    if ((((hi + 0x06060606u) | (lo + 0x06060606u)) & 0xF0F0F0F0u) != 0u) {
+        v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
+        v->mantissa = 0;
+        return;
+    }
+    uint32_t bytes = lo + hi * 10u;
+    uint32_t pairs = (bytes & 0x00FF00FFu) + ((bytes >> 8) & 0x00FF00FFu) * 100u;
+    int64_t m = (int64_t)((pairs & 0xFFFFu) + (pairs >> 16) * 10000u);
+    v->mantissa = negative ? -m : m;
 }
 
 /*
@@ -175,23 +197,8 @@ static void decode_bcd(const uint8_t *p, size_t n, bool lvar, bool negative, mb_
         v->mantissa = negative ? -m : m;
         return;
     }
-    if (n <= 4u) { /* the same in 32 bits: most BCD fields are 2..8 digits */
-        uint32_t y = (uint32_t)read_le(p, n);
-        unsigned top = 8u * (unsigned)n - 4u;
-        if (!lvar && (y >> top) == 0xFu) {
-            negative = true;
-            y &= ~((uint32_t)0xF << top);
-        }
-        uint32_t hi = (y >> 4) & 0x0F0F0F0Fu, lo = y & 0x0F0F0F0Fu;
-        if ((((hi + 0x06060606u) | (lo + 0x06060606u)) & 0xF0F0F0F0u) != 0u) {
-            v->flags |= MB_VALUE_INVALID | MB_VALUE_BCD_HEX;
-            v->mantissa = 0;
-            return;
-        }
-        uint32_t bytes = lo + hi * 10u;
-        uint32_t pairs = (bytes & 0x00FF00FFu) + ((bytes >> 8) & 0x00FF00FFu) * 100u;
-        int64_t m = (int64_t)((pairs & 0xFFFFu) + (pairs >> 16) * 10000u);
-        v->mantissa = negative ? -m : m;
+    if (n <= 4u) {
+        decode_bcd32(p, n, lvar, negative, v);
         return;
     }
     uint64_t x = read_le(p, n);
@@ -630,12 +637,12 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
     if (it == NULL || rec == NULL) {
         return MB_ERR_ARG;
     }
-    if (it->status != 0) {
-        return it->status < 0 ? it->status : 0;
-    }
     const uint8_t *p = it->p;
     size_t len = it->len;
     size_t pos = it->pos;
+    if (it->status != 0) { /* ended (pos = len) or stopped by an error */
+        return it->status < 0 ? it->status : 0;
+    }
 
     /* Special DIFs: fillers are skipped, 0F/1F end the records, 7F is a readout request. */
     while (pos < len && (p[pos] & 0x0Fu) == 0x0Fu) {
@@ -720,7 +727,11 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
                 }
                 v->mantissa = (int64_t)raw;
             } else {
-                decode_bcd(p + pos, n, false, false, v);
+                if (n <= 4u) {
+                    decode_bcd32(p + pos, n, false, false, v);
+                } else {
+                    decode_bcd(p + pos, n, false, false, v);
+                }
                 if (v->flags != 0u) {
                     return 1; /* hex digits: no exponent, as scale_number() leaves it */
                 }

@@ -32,22 +32,28 @@ typedef struct mb_json {
     size_t len;        /**< private */
     int err;           /**< private: first error, sticky */
     uint8_t depth;     /**< private */
-    uint32_t has_item; /**< private: bit n set when level n already holds an item */
+    uint32_t has_item; /**< private: per level, whether it holds an item, is an object */
     bool after_key;    /**< private */
 } mb_json_t;
 
-/** Start writing into @p buf of @p cap bytes (the result is NUL-terminated, so cap >= 1). */
+/**
+ * Start writing into @p buf of @p cap bytes. The result is NUL-terminated: cap 0 ends in
+ * MB_ERR_NOSPACE, a NULL @p buf in MB_ERR_ARG.
+ */
 void mb_json_init(mb_json_t *j, char *buf, size_t cap);
 
 void mb_json_begin_object(mb_json_t *j);
 void mb_json_end_object(mb_json_t *j);
 void mb_json_begin_array(mb_json_t *j);
 void mb_json_end_array(mb_json_t *j);
-/** An object member's name; the next value call writes its value. @p key is written escaped. */
+/** An object member's name; the next value call writes its value. Escaped as mb_json_string(). */
 void mb_json_key(mb_json_t *j, const char *key);
-/** A NUL-terminated string, escaped. */
+/**
+ * A NUL-terminated UTF-8 string, escaped (control characters as \u00XX); a byte that is not part
+ * of valid UTF-8 is written as \ufffd, so that the document stays valid.
+ */
 void mb_json_string(mb_json_t *j, const char *s);
-/** @p n bytes as a string of two hex digits each ("0C14"). */
+/** @p n bytes as a string of two lowercase hex digits each ("0c14"). */
 void mb_json_hex(mb_json_t *j, const uint8_t *p, size_t n);
 void mb_json_int(mb_json_t *j, int64_t v);
 void mb_json_uint(mb_json_t *j, uint64_t v);
@@ -59,7 +65,8 @@ void mb_json_null(mb_json_t *j);
 /**
  * Finish: checks that every object and array was closed, NUL-terminates.
  * @return the length written (without the NUL), or MB_ERR_NOSPACE / MB_ERR_ARG (unbalanced, too
- *         deep); on error the buffer holds "".
+ *         deep, a value without its key in an object, a key outside an object, no value or more
+ *         than one at the top level); on error the buffer holds "".
  */
 int mb_json_finish(mb_json_t *j);
 
