@@ -920,6 +920,54 @@ static void vife_offset_far_from_exponent(void **state)
     expect_number("04 80 F0 F0 F0 7B 00 00 00 00", MB_Q_ENERGY, MB_UNIT_WH, 1, 0);
 }
 
+/* Every member of two records, padding aside. */
+static bool same_members(const mb_record_t *a, const mb_record_t *b)
+{
+    const mb_value_t *x = &a->value, *y = &b->value;
+    return a->dib == b->dib && a->vib == b->vib && a->data == b->data && a->storage == b->storage &&
+           a->tariff == b->tariff && a->subunit == b->subunit && a->vib_len == b->vib_len &&
+           a->data_len == b->data_len && a->dib_len == b->dib_len &&
+           a->data_field == b->data_field && a->function == b->function &&
+           a->quantity == b->quantity && a->unit == b->unit && a->lvar == b->lvar &&
+           a->flags == b->flags && a->error == b->error && a->action == b->action &&
+           a->limit == b->limit && a->text_unit_len == b->text_unit_len && a->per == b->per &&
+           a->phase == b->phase && a->vife_flags == b->vife_flags && a->text_unit == b->text_unit &&
+           x->kind == y->kind && x->flags == y->flags && x->exponent == y->exponent &&
+           x->mantissa == y->mantissa &&
+#if MB_ENABLE_REAL32
+           memcmp(&x->real, &y->real, sizeof x->real) == 0 &&
+#endif
+           memcmp(&x->datetime, &y->datetime, sizeof x->datetime) == 0 && x->bytes == y->bytes &&
+           x->len == y->len;
+}
+
+/*
+ * Regression: the iterator sets every member of every record it delivers, whatever the record
+ * held before (a record without DIFEs once kept the tariff and subunit of garbage). Each record
+ * of a mixed telegram is decoded into a record of zeros and one of ones, which must agree.
+ */
+static void record_members_all_set(void **state)
+{
+    (void)state;
+    static const char hex[] = "04 13 78 56 34 12 84 10 13 01 00 00 00 0C 14 27 04 85 02 "
+                              "04 6D 32 37 1F 15 02 FD 17 00 00 01 FD 1B 00 0D FD 11 02 41 42 "
+                              "02 93 3B 10 00 2F 7F";
+    walk_t w;
+    walk_start(&w, hex, 0);
+    mb_records_t other;
+    mb_records_init(&other, w.buf, w.len, 0);
+    for (int k = 0; k < 9; k++) {
+        mb_record_t a, b;
+        memset(&a, 0x00, sizeof a);
+        memset(&b, 0xFF, sizeof b);
+        assert_int_equal(mb_records_next(&w.it, &a), 1);
+        assert_int_equal(mb_records_next(&other, &b), 1);
+        if (!same_members(&a, &b)) {
+            fail_msg("record %d: a member depends on what the record held before", k);
+        }
+    }
+}
+
 /* 0x20..0x38: the "per" units and products of the table, in order; the value is unchanged. */
 static void vife_per_units(void **state)
 {
@@ -4336,6 +4384,7 @@ int main(void)
         cmocka_unit_test(vife_additive_offset_negative_value),
         cmocka_unit_test(vife_multiplier_then_offset),
         cmocka_unit_test(vife_offset_far_from_exponent),
+        cmocka_unit_test(record_members_all_set),
         cmocka_unit_test(vife_per_units),
         cmocka_unit_test(vife_flags),
         cmocka_unit_test(vife_forward_and_backward_flow),

@@ -358,19 +358,16 @@ typedef enum mb_phase {
  */
 typedef struct mb_record {
     const uint8_t *dib;  /**< DIF and DIFEs as sent */
-    uint8_t dib_len;     /**< 1..11 */
-    uint16_t vib_len;    /**< (enc) 1..11 VIF and VIFE bytes, plus a plain-text unit: up to 267 */
     const uint8_t *vib;  /**< (enc) VIF and VIFEs as sent */
     const uint8_t *data; /**< data bytes as sent (after the LVAR byte for variable length) */
-    uint16_t data_len;
-
-    uint8_t data_field;     /**< (enc) DIF bits 3..0: the coding of the data */
-    uint8_t lvar;           /**< (enc) variable length: the LVAR byte; else 0 */
+    uint64_t storage;    /**< (enc) storage number, up to 41 bits */
+    uint32_t tariff;     /**< (enc) up to 20 bits */
+    uint16_t subunit;    /**< (enc) up to 10 bits */
+    uint16_t vib_len;    /**< (enc) 1..11 VIF and VIFE bytes, plus a plain-text unit: up to 267 */
+    uint16_t data_len;   /**< 0..255 */
+    uint8_t dib_len;     /**< 1..11 */
+    uint8_t data_field;  /**< (enc) DIF bits 3..0: the coding of the data */
     mb_function_t function; /**< (enc) */
-    uint64_t storage;       /**< (enc) storage number, up to 41 bits */
-    uint32_t tariff;        /**< (enc) up to 20 bits */
-    uint16_t subunit;       /**< (enc) up to 10 bits */
-
     mb_quantity_t quantity;
     /**
      * (enc) The value's unit. For the encoder, MB_UNIT_NONE means the unit the decoder gives for
@@ -378,6 +375,9 @@ typedef struct mb_record {
      * overflow) says the value was not converted.
      */
     mb_unit_t unit;
+
+    /* The members from here on are 0 (or NULL) unless the record has what they describe. */
+    uint8_t lvar;   /**< (enc) variable length: the LVAR byte; else 0 */
     uint8_t flags;  /**< MB_RECORD_* */
     uint8_t error;  /**< with MB_RECORD_ERROR: VIFE 0x00..0x0F or 0x15..0x1C */
     uint8_t action; /**< with MB_RECORD_ACTION: object action VIFE 0x00..0x0F */
@@ -387,11 +387,11 @@ typedef struct mb_record {
      * duration in seconds (duration of an exceed) or a plain count (number of exceeds).
      */
     uint8_t limit;
+    uint8_t text_unit_len;
     mb_per_t per;             /**< "per" unit of a VIFE, MB_PER_NONE = none */
     mb_phase_t phase;         /**< phase or quadrant, MB_PHASE_NONE = none */
     uint32_t vife_flags;      /**< MB_VIFE_* */
     const uint8_t *text_unit; /**< plain-text VIF: the unit text, last character first */
-    uint8_t text_unit_len;
 
     mb_value_t value; /**< (enc) */
 } mb_record_t;
