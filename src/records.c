@@ -817,63 +817,96 @@ static int encode_bcd(uint8_t *out, size_t n, int64_t m, bool sign_nibble)
     return mag == 0u ? MB_OK : MB_ERR_REC_RANGE;
 }
 
+/* A decimal m * 10^e for the encoder's exact arithmetic; m has no trailing zero (0 has e 0). */
+typedef struct dec {
+    int64_t m;
+    int e;
+} dec_t;
+
+static void dec_normalize(dec_t *x)
+{
+    if (x->m == 0) {
+        x->e = 0;
+        return;
+    }
+    while (x->m % 10 == 0) {
+        x->m /= 10;
+        x->e++;
+    }
+}
+
 /*
- * Undo scale_number(): the integer that, decoded through this VIB, gives the record's value. The
- * value is first brought to the finest exponent involved (its own, the VIF's, the offset's), so
- * that any decimal representation of the same number gives the same integer; then the steps of
- * the decoder are undone in reverse: unit factor, offset, 2^-12 and the VIF's power of ten.
+ * *x /= f exactly (f > 1), with up to @p places more decimal places: enough for the factors 2
+ * and 5 of f (86400 = 2^7 3^3 5^2 needs 7, 2^-12's 5^12 needs 12).
+ */
+static int dec_div(dec_t *x, int64_t f, int places)
+{
+    while (x->m % f != 0) {
+        if (places-- == 0 || !mul_checked(&x->m, 10)) {
+            return MB_ERR_REC_INEXACT;
+        }
+        x->e--;
+    }
+    x->m /= f;
+    dec_normalize(x);
+    return MB_OK;
+}
+
+/*
+ * Undo scale_number(): the integer that, decoded through this VIB, gives the record's value, in
+ * whatever decimal representation the value comes. The decoder computes
+ * ((raw * 2^-12) * 10^E + 10^O) * f; this goes back step by step on exact decimals: divide by
+ * the unit factor f, subtract the offset 10^O, divide by 2^-12 (5^12 * 10^-12), and finally
+ * bring the result to the VIF's exponent E, refusing what does not come out whole.
  */
 static int unscale_number(const mb_record_t *rec, const mb_record_t *vibrec, const mb_vib_t *vib,
                           int64_t *raw)
 {
-    int64_t m = rec->value.mantissa;
-    int e = rec->value.exponent;
+    dec_t x = {rec->value.mantissa, rec->value.exponent};
     int target = vib->exponent;
     mb_unit_t sent = vibrec->unit;
     bool plain = vib->is_count || vib->duration_unit != 0u; /* limit counts and durations */
-    bool offset = vib->has_offset && !plain;
     if (plain) {
         target = 0;
         sent = vib->is_count ? MB_UNIT_NONE : (mb_unit_t)vib->duration_unit;
     }
-    int low = offset && vib->offset_exponent < target ? vib->offset_exponent : target;
-    if (m == 0) {
-        e = low;
-    }
-    while (e < low && m % 10 == 0) { /* trailing zeros below every exponent involved */
-        m /= 10;
-        e++;
-    }
-    int w = e < low ? e : low;
-    if (e - w > 18 || !mul_checked(&m, pow10_table[e - w])) {
-        return MB_ERR_REC_RANGE;
-    }
+    dec_normalize(&x);
     mb_unit_t base;
     int64_t f = unit_factor(sent, &base);
     if (f != 0 && (rec->unit == base || rec->unit == MB_UNIT_NONE)) {
-        if (m % f != 0) {
-            return MB_ERR_REC_INEXACT;
+        int err = dec_div(&x, f, 7);
+        if (err != MB_OK) {
+            return err;
         }
-        m /= f;
     }
-    if (offset) { /* subtract 10^offset_exponent */
-        int k = vib->offset_exponent - w;
-        if (k > 18 || !add_checked(&m, -pow10_table[k])) {
+    if (vib->has_offset && !plain) { /* x - 10^O at the finer of the two exponents */
+        int o = vib->offset_exponent;
+        int c = x.m == 0 || o < x.e ? o : x.e;
+        int64_t m = x.m;
+        if ((x.m != 0 && x.e - c > 18) || o - c > 18) {
+            return target > c ? MB_ERR_REC_INEXACT : MB_ERR_REC_RANGE;
+        }
+        if ((x.m != 0 && !mul_checked(&m, pow10_table[x.e - c])) ||
+            !add_checked(&m, -pow10_table[o - c])) {
             return MB_ERR_REC_RANGE;
         }
+        x.m = m;
+        x.e = c;
+        dec_normalize(&x);
     }
-    int k = target - w;
-    if (k > 18 ? m != 0 : m % pow10_table[k] != 0) {
-        return MB_ERR_REC_INEXACT;
-    }
-    if (k <= 18) {
-        m /= pow10_table[k];
-    }
-    if (vib->hca_scale && !plain) {
-        if (m % HCA_FACTOR != 0) {
-            return MB_ERR_REC_INEXACT;
+    if (vib->hca_scale && !plain) { /* 2^-12 = 5^12 * 10^-12, and target is -12 */
+        int err = dec_div(&x, HCA_FACTOR, 12);
+        if (err != MB_OK) {
+            return err;
         }
-        m /= HCA_FACTOR;
+    }
+    int64_t m = x.m;
+    if (m != 0 && x.e > target) {
+        if (x.e - target > 18 || !mul_checked(&m, pow10_table[x.e - target])) {
+            return MB_ERR_REC_RANGE;
+        }
+    } else if (m != 0 && x.e < target) {
+        return MB_ERR_REC_INEXACT; /* normalized: a digit below the VIF's resolution */
     }
     *raw = m;
     return MB_OK;

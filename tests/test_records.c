@@ -3110,6 +3110,25 @@ static void encode_rescaled_units(void **state)
 }
 
 /*
+ * Regression (fuzzing): the encoder subtracts the offset at the finer of the value's and the
+ * offset's exponents, not at the VIF's. 0x10 is 10^-6 m3, four 0x70 make it 10^-30 m3, 0x78 adds
+ * 10^-3 m3: raw 0 decodes as 1 x 10^-3 m3, which once needed 10^27 to encode. The last VIFE is
+ * record error 0.
+ */
+static void encode_offset_far_from_exponent(void **state)
+{
+    (void)state;
+    walk_t w;
+    mb_record_t rec;
+    one_record(&w, "04 90 F0 F0 F8 F0 F0 00 00 00 00 00", &rec);
+    assert_number(&rec, MB_Q_VOLUME, MB_UNIT_M3, 1, -3);
+    expect_encoded(&rec, "04 90 F0 F0 F8 F0 F0 00 00 00 00 00");
+    rec.value.mantissa = 1000; /* the same value as 1000 x 10^-6 m3 */
+    rec.value.exponent = -6;
+    expect_encoded(&rec, "04 90 F0 F0 F8 F0 F0 00 00 00 00 00");
+}
+
+/*
  * Regression (fuzzing): limit counts and durations are plain numbers whatever the VIF's exponent.
  * 13 49: number of exceeds of a volume limit, 3 (also as 30 x 10^-1). 13 56: duration of an
  * exceed in hours, 2 h = 7200 s. 13 D5 49: a duration VIFE then a count VIFE is a count: 5.
@@ -4509,6 +4528,7 @@ int main(void)
         cmocka_unit_test(encode_rescales_exponent),
         cmocka_unit_test(encode_rescaled_units),
         cmocka_unit_test(encode_limit_counts_and_durations),
+        cmocka_unit_test(encode_offset_far_from_exponent),
         cmocka_unit_test(encode_unsigned),
 #if MB_ENABLE_REAL32
         cmocka_unit_test(encode_real),
