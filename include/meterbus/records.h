@@ -364,7 +364,7 @@ typedef struct mb_record {
     uint32_t tariff;     /**< (enc) up to 20 bits */
     uint16_t subunit;    /**< (enc) up to 10 bits */
     uint16_t vib_len;    /**< (enc) 1..11 VIF and VIFE bytes, plus a plain-text unit: up to 267 */
-    uint16_t data_len;   /**< 0..255 */
+    uint16_t data_len;   /**< 0..191 (LVAR text) */
     uint8_t dib_len;     /**< 1..11 */
     uint8_t data_field;  /**< (enc) DIF bits 3..0: the coding of the data */
     mb_function_t function; /**< (enc) */
