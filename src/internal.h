@@ -110,14 +110,51 @@ static inline int mb_internal_vib_simple(const uint8_t *p, size_t len, mb_record
     return n;
 }
 
-/* A name and its length (names.c); {"", 0} without text tables or for codes without a name. */
+/* A name and its length; {"", 0} without text tables or for codes without a name. */
 typedef struct mb_internal_name {
     const char *s;
     uint8_t n;
 } mb_internal_name_t;
 
-mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q);
-mb_internal_name_t mb_internal_unit_name(mb_unit_t u);
-mb_internal_name_t mb_internal_function_name(mb_function_t fn);
+/*
+ * Names of quantities, units and functions (names.c): one block of text and an index per table,
+ * each entry the name's offset in the block << 5 | its length. At least MB_INTERNAL_NAME_SPARE
+ * bytes of the block follow the start of every name, so that a name of up to that length can be
+ * copied with a fixed-size copy of that many bytes.
+ */
+#define MB_INTERNAL_NAME_SPARE 32u
+#if MB_ENABLE_TEXT
+struct mb_internal_name_text;
+extern const struct mb_internal_name_text mb_internal_name_text;
+extern const uint16_t mb_internal_quantity_index[MB_Q_COUNT_];
+extern const uint16_t mb_internal_unit_index[MB_UNIT_COUNT_];
+extern const uint16_t mb_internal_function_index[4];
+
+static inline mb_internal_name_t mb_internal_name_at(uint16_t entry)
+{
+    mb_internal_name_t name = {(const char *)&mb_internal_name_text + (entry >> 5),
+                               (uint8_t)(entry & 0x1Fu)};
+    return name;
+}
+#define MB_INTERNAL_NAME(index, code) \
+    mb_internal_name_at((unsigned)(code) < sizeof(index) / sizeof((index)[0]) ? (index)[code] : 0u)
+#else
+#define MB_INTERNAL_NAME(index, code) ((void)(code), (mb_internal_name_t){"", 0})
+#endif
+
+static inline mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q)
+{
+    return MB_INTERNAL_NAME(mb_internal_quantity_index, q);
+}
+
+static inline mb_internal_name_t mb_internal_unit_name(mb_unit_t u)
+{
+    return MB_INTERNAL_NAME(mb_internal_unit_index, u);
+}
+
+static inline mb_internal_name_t mb_internal_function_name(mb_function_t fn)
+{
+    return MB_INTERNAL_NAME(mb_internal_function_index, fn);
+}
 
 #endif /* MB_INTERNAL_H */

@@ -229,16 +229,24 @@ static char *w_string(char *o, const char *s)
 /* Bytes as a quoted string of hex digits. */
 static size_t len_hex(size_t n) { return 2u * n + 2u; }
 
-static char *w_hex(char *o, const uint8_t *p, size_t n)
+static inline char *w_hex(char *o, const uint8_t *p, size_t n)
 {
-    *o = '"';
+    *o++ = '"';
+    if (n == 1u) { /* most DIBs and VIBs */
+        unsigned b = p[0];
+        o[0] = hex_digits[b >> 4];
+        o[1] = hex_digits[b & 0xFu];
+        o[2] = '"';
+        return o + 3;
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned b = p[i]; /* read once: the stores below may alias p */
-        o[2u * i + 1u] = hex_digits[b >> 4];
-        o[2u * i + 2u] = hex_digits[b & 0xFu];
+        o[0] = hex_digits[b >> 4];
+        o[1] = hex_digits[b & 0xFu];
+        o += 2;
     }
-    o[2u * n + 1u] = '"';
-    return o + 2u * n + 2u;
+    *o++ = '"';
+    return o;
 }
 
 /* BCD sent with hex digits: the digits as printed, most significant first ("0500023E"). */
@@ -254,11 +262,10 @@ static char *w_bcd_digits(char *o, const uint8_t *p, size_t n)
     return o;
 }
 
-/* A number mag * 10^exponent; its digits are written straight into the output, last first. */
+/* A number mag * 10^exponent. */
 typedef struct num {
     uint64_t mag;
-    uint8_t digits; /* of mag */
-    bool negative;  /* and not zero */
+    bool negative; /* and not zero */
     int exponent;
 } num_t;
 
@@ -269,11 +276,17 @@ static const char digit_pairs[201] =
     "62636465666768697071727374757677787980818283848586878889909192"
     "93949596979899";
 
-/* Digits of @p v, by comparing with powers of ten rather than dividing. */
+/*
+ * Digits of @p v, by comparing with powers of ten rather than dividing: two comparisons for the
+ * common values below 10^4.
+ */
 static unsigned count_digits(uint64_t v)
 {
-    unsigned n = 1;
-    uint64_t p = 10u;
+    if (v < 10000u) {
+        return v < 100u ? (v < 10u ? 1u : 2u) : (v < 1000u ? 3u : 4u);
+    }
+    unsigned n = 5;
+    uint64_t p = 100000u;
     while (v >= p && n < 20u) { /* 10^19 is the last power that fits */
         n++;
         p *= 10u;
@@ -281,10 +294,10 @@ static unsigned count_digits(uint64_t v)
     return n;
 }
 
-/* The @p digits digits of @p v at @p o. @return the end. */
-static char *w_digits(char *o, uint64_t v, size_t digits)
+/* The digits of @p v (at least one) so that they end at @p end. @return their start. */
+static char *w_digits_back(char *end, uint64_t v)
 {
-    char *end = o + digits, *p = end;
+    char *p = end;
     while (v >= 100u) {
         unsigned pair = 2u * (unsigned)(v % 100u);
         v /= 100u;
@@ -293,19 +306,19 @@ static char *w_digits(char *o, uint64_t v, size_t digits)
         p[1] = digit_pairs[pair + 1u];
     }
     if (v >= 10u) {
-        p[-2] = digit_pairs[2u * v];
-        p[-1] = digit_pairs[2u * v + 1u];
+        p -= 2;
+        p[0] = digit_pairs[2u * v];
+        p[1] = digit_pairs[2u * v + 1u];
     } else {
-        p[-1] = (char)('0' + (char)v);
+        *--p = (char)('0' + (char)v);
     }
-    return end;
+    return p;
 }
 
 static void num_init(num_t *n, bool negative, uint64_t mag, int exponent)
 {
     bool zero = mag == 0u;
     n->mag = mag;
-    n->digits = (uint8_t)count_digits(mag);
     n->negative = negative && !zero;
     n->exponent = zero && exponent > 0 ? 0 : exponent;
 }
@@ -317,7 +330,7 @@ static void num_int(num_t *n, int64_t v, int exponent)
 
 static size_t len_num(const num_t *n)
 {
-    size_t digits = n->digits;
+    size_t digits = count_digits(n->mag);
     size_t len = digits + (n->negative ? 1u : 0u);
     if (n->exponent >= 0) {
         return len + (size_t)n->exponent;
@@ -325,6 +338,10 @@ static size_t len_num(const num_t *n)
     size_t frac = (size_t)0 - (size_t)n->exponent; /* no overflow for INT_MIN */
     return digits > frac ? len + 1u : len + 2u + (frac - digits);
 }
+
+/* At most len_num() bytes, so that it bounds a number with a small exponent (|e| <= 20). */
+#define NUM_BOUND(exponent) \
+    (22u + ((exponent) < 0 ? (size_t)0 - (size_t)(exponent) : (size_t)(exponent)))
 
 static char *w_zeros(char *o, size_t k)
 {
@@ -334,31 +351,43 @@ static char *w_zeros(char *o, size_t k)
     return o;
 }
 
-static char *w_num(char *o, const num_t *n)
+/* Written in place: the fraction's digits last first, the point, then the integer's. */
+static inline char *w_num(char *o, const num_t *n)
 {
-    size_t digits = n->digits;
+    uint64_t v = n->mag;
+    size_t digits = count_digits(v);
     if (n->negative) {
         *o++ = '-';
     }
     if (n->exponent >= 0) {
-        o = w_digits(o, n->mag, digits);
-        return w_zeros(o, (size_t)n->exponent);
+        char *end = o + digits;
+        (void)w_digits_back(end, v);
+        return w_zeros(end, (size_t)n->exponent);
     }
     size_t frac = (size_t)0 - (size_t)n->exponent;
-    if (digits > frac) {
-        /* Every digit one place right, then the integer digits back: the point fills the gap. */
-        size_t whole = digits - frac;
-        char *end = w_digits(o + 1, n->mag, digits);
-        for (size_t i = 0; i < whole; i++) {
-            o[i] = o[i + 1u];
-        }
-        o[whole] = '.';
-        return end;
+    if (digits <= frac) {
+        *o++ = '0';
+        *o++ = '.';
+        o = w_zeros(o, frac - digits);
+        o += digits;
+        (void)w_digits_back(o, v);
+        return o;
     }
-    *o++ = '0';
-    *o++ = '.';
-    o = w_zeros(o, frac - digits);
-    return w_digits(o, n->mag, digits);
+    char *end = o + digits + 1u, *p = end;
+    for (; frac >= 2u; frac -= 2u) {
+        unsigned pair = 2u * (unsigned)(v % 100u);
+        v /= 100u;
+        p -= 2;
+        p[0] = digit_pairs[pair];
+        p[1] = digit_pairs[pair + 1u];
+    }
+    if (frac != 0u) {
+        *--p = (char)('0' + (char)(v % 10u));
+        v /= 10u;
+    }
+    p[-1] = '.';
+    (void)w_digits_back(p - 1, v);
+    return end;
 }
 
 /* Unsigned integers (storage, tariff, subunit, header fields). */
@@ -370,7 +399,9 @@ static char *w_uint(char *o, uint64_t v)
         *o++ = (char)('0' + (char)v);
         return o;
     }
-    return w_digits(o, v, count_digits(v));
+    char *end = o + count_digits(v);
+    (void)w_digits_back(end, v);
+    return end;
 }
 
 #if MB_ENABLE_REAL32
@@ -482,7 +513,7 @@ static size_t format_date(char s[22], const mb_datetime_t *dt)
     return n;
 }
 
-/* A record value, prepared: how it is written and how long it is. */
+/* A record value, prepared: how it is written and how long it is (numbers: at most). */
 typedef struct value_out {
     enum { VO_NUM, VO_HEX, VO_BCD, VO_TEXT, VO_DATE, VO_NULL } how;
     size_t len;
@@ -506,13 +537,13 @@ static void value_prepare(value_out_t *vo, const mb_value_t *v)
     case MB_VALUE_NUMBER:
         vo->how = VO_NUM;
         num_int(&vo->num, v->mantissa, v->exponent);
-        vo->len = len_num(&vo->num);
+        vo->len = NUM_BOUND(vo->num.exponent);
         return;
     case MB_VALUE_REAL:
 #if MB_ENABLE_REAL32
         if (num_real(&vo->num, v->real, v->exponent)) {
             vo->how = VO_NUM;
-            vo->len = len_num(&vo->num);
+            vo->len = NUM_BOUND(vo->num.exponent);
         } else {
             vo->how = VO_NULL;
             vo->len = 4;
@@ -592,21 +623,37 @@ static char *w_name(char *o, const name_out_t *no)
     return o;
 }
 
-/* A name whose length the name table gives; its code when the build has no text tables. */
+/*
+ * A name whose length the name table gives, with quotes; its code when it has none (always
+ * without text tables). With @p spare the name is copied with a fixed-size copy, which may write
+ * up to MB_INTERNAL_NAME_SPARE bytes after the opening quote: the caller has checked that room.
+ */
 static size_t len_known_name(mb_internal_name_t name, unsigned code)
 {
     return name.n != 0u ? name.n + 2u : len_uint(code);
 }
 
-static char *w_known_name(char *o, mb_internal_name_t name, unsigned code)
+static char *w_name_text(char *o, mb_internal_name_t name, bool spare)
 {
-    if (name.n == 0u) {
-        return w_uint(o, code);
-    }
     *o++ = '"';
-    o = w_mem(o, name.s, name.n);
+#if MB_ENABLE_TEXT
+    if (spare) {
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)name.s, MB_INTERNAL_NAME_SPARE);
+        o += name.n;
+    } else {
+        o = w_mem(o, name.s, name.n);
+    }
+#else
+    (void)name;
+    (void)spare;
+#endif
     *o++ = '"';
     return o;
+}
+
+static char *w_known_name(char *o, mb_internal_name_t name, unsigned code, bool spare)
+{
+    return name.n == 0u ? w_uint(o, code) : w_name_text(o, name, spare);
 }
 
 /* ---- cursor writes of measured pieces ----------------------------------------------------- */
@@ -661,7 +708,7 @@ static void c_uint(cursor_t *c, uint64_t v)
     size_t n = count_digits(v);
     char *o = reserve(c, n);
     if (o != NULL) {
-        (void)w_digits(o, v, n);
+        (void)w_digits_back(o + n, v);
     }
 }
 
@@ -716,26 +763,37 @@ static void misuse(mb_json_t *j, cursor_t *c)
     c->full = true;
 }
 
+/*
+ * Before any value: 1 when a comma separates it from the previous item, else 0; -1 when the
+ * document is lost already or the call would not give JSON (which then loses it).
+ */
+static inline int separator(mb_json_t *j)
+{
+    int sep = 0;
+    if (j->after_key) {
+        j->after_key = false;
+    } else if (j->depth == 0u) {
+        sep = j->len != 0u ? -1 : 0;
+    } else {
+        uint32_t bit = ITEM_BIT(j->depth);
+        sep = (j->has_item & OBJECT_BIT(j->depth)) != 0u ? -1 : (j->has_item & bit) != 0u;
+        j->has_item |= bit;
+    }
+    if (sep < 0 && j->err == MB_OK) {
+        j->err = MB_ERR_ARG;
+    }
+    return j->err != MB_OK ? -1 : sep;
+}
+
 /* Before any value: the comma that separates it from the previous item. */
 static void item(mb_json_t *j, cursor_t *c)
 {
-    if (j->after_key) {
-        j->after_key = false;
-        return;
-    }
-    if (j->depth == 0u) {
-        if (j->len != 0u) {
-            misuse(j, c);
-        }
-        return;
-    }
-    uint32_t bit = ITEM_BIT(j->depth);
-    if ((j->has_item & OBJECT_BIT(j->depth)) != 0u) {
-        misuse(j, c);
-    } else if ((j->has_item & bit) != 0u) {
+    int sep = separator(j);
+    if (sep < 0) {
+        c->full = true;
+    } else if (sep != 0) {
         c_char(c, ',');
     }
-    j->has_item |= bit;
 }
 
 /* Before a key: it must stand in an object; the comma after the previous member. */
@@ -751,12 +809,9 @@ static void key_item(mb_json_t *j, cursor_t *c)
     j->has_item |= ITEM_BIT(j->depth);
 }
 
-static void open_level(mb_json_t *j, char ch, bool object)
+/* The level that an object or array opens, once its bracket is written. */
+static void push_level(mb_json_t *j, bool object)
 {
-    cursor_t c = cursor_begin(j);
-    item(j, &c);
-    c_char(&c, ch);
-    cursor_end(j, &c);
     if (j->depth >= MB_JSON_MAX_DEPTH) {
         if (j->err == MB_OK) {
             j->err = MB_ERR_ARG;
@@ -768,6 +823,15 @@ static void open_level(mb_json_t *j, char ch, bool object)
     if (object) {
         j->has_item |= OBJECT_BIT(j->depth);
     }
+}
+
+static void open_level(mb_json_t *j, char ch, bool object)
+{
+    cursor_t c = cursor_begin(j);
+    item(j, &c);
+    c_char(&c, ch);
+    cursor_end(j, &c);
+    push_level(j, object);
 }
 
 static void close_level(mb_json_t *j, char ch, bool object)
@@ -810,6 +874,16 @@ static void lit_key(mb_json_t *j, const char *quoted, size_t n)
 }
 
 #define KEY(j, name) lit_key((j), "\"" name "\":", sizeof("\"" name "\":") - 1u)
+
+/* A library key and the array it opens, as one literal. */
+static void lit_key_array(mb_json_t *j, const char *quoted, size_t n)
+{
+    cursor_t c = cursor_begin(j);
+    key_item(j, &c);
+    c_put(&c, quoted, n);
+    cursor_end(j, &c);
+    push_level(j, false);
+}
 
 void mb_json_string(mb_json_t *j, const char *s)
 {
@@ -892,34 +966,53 @@ int mb_json_finish(mb_json_t *j)
 
 /* ---- records ------------------------------------------------------------------------------ */
 
-/* Names of the mb_record_t::vife_flags bits, in bit order. */
-static const char *const vife_flag_names[25] = {
-    "average",
-    "inverse_compact_profile",
-    "relative_deviation",
-    "standard_conform",
-    "compact_profile_registers",
-    "compact_profile",
-    "start_date",
-    "uncorrected",
-    "accumulation_positive",
-    "accumulation_negative",
-    "non_metric",
-    "base_conditions",
-    "obis",
-    "leakage",
-    "overflow_values",
-    "future_value",
-    "manufacturer_vife",
-    "accumulation_absolute",
-    "type_c",
-    "type_d",
-    "to_meter",
-    "from_meter",
-    "delta_import_export",
-    "multiplied",
-    "offset",
-};
+/*
+ * Names of the mb_record_t::vife_flags bits, in bit order: one block of text (a struct of char
+ * arrays) and each name's offset << 5 | length, as names.c keeps the names of records.
+ */
+#define VIFE_FLAG_NAMES(X)            \
+    X(0, "average")                   \
+    X(1, "inverse_compact_profile")   \
+    X(2, "relative_deviation")        \
+    X(3, "standard_conform")          \
+    X(4, "compact_profile_registers") \
+    X(5, "compact_profile")           \
+    X(6, "start_date")                \
+    X(7, "uncorrected")               \
+    X(8, "accumulation_positive")     \
+    X(9, "accumulation_negative")     \
+    X(10, "non_metric")               \
+    X(11, "base_conditions")          \
+    X(12, "obis")                     \
+    X(13, "leakage")                  \
+    X(14, "overflow_values")          \
+    X(15, "future_value")             \
+    X(16, "manufacturer_vife")        \
+    X(17, "accumulation_absolute")    \
+    X(18, "type_c")                   \
+    X(19, "type_d")                   \
+    X(20, "to_meter")                 \
+    X(21, "from_meter")               \
+    X(22, "delta_import_export")      \
+    X(23, "multiplied")               \
+    X(24, "offset")
+
+#define FLAG_FIELD(bit, str) char f##bit[sizeof(str)];
+#define FLAG_INIT(bit, str)  str,
+#define FLAG_INDEX(bit, str) \
+    (uint16_t)(offsetof(struct flag_text, f##bit) << 5 | (sizeof(str) - 1u)),
+
+static const struct flag_text {
+    VIFE_FLAG_NAMES(FLAG_FIELD)
+} flag_text = {VIFE_FLAG_NAMES(FLAG_INIT)};
+
+static const uint16_t flag_index[25] = {VIFE_FLAG_NAMES(FLAG_INDEX)};
+
+/* The bit number of a power of two: its product with a de Bruijn sequence indexes this table. */
+static const uint8_t bit_of[32] = {0,  1,  28, 2,  29, 14, 24, 3, 30, 22, 20, 15, 25, 17, 4,  8,
+                                   31, 27, 13, 23, 21, 19, 16, 7, 26, 12, 18, 6,  11, 5,  10, 9};
+
+#define BIT_OF(b) bit_of[(uint32_t)((b)*0x077CB531u) >> 27]
 
 /*
  * The optional members of a record (per, phase, limit, error, action): a literal key and a name
@@ -971,56 +1064,59 @@ static bool member(const mb_record_t *rec, unsigned i, const char **key, size_t 
     return true;
 }
 
-/* True when the record has any optional member: the common record has none. */
-static bool has_members(const mb_record_t *rec)
+/* The bits of mb_record_t::vife_flags that have a name; any other bit is not written. */
+#define VIFE_FLAG_BITS 0x1FFFFFFu
+
+/* What a record needs looked up and measured before it is written. */
+typedef struct record_out {
+    mb_internal_name_t fn, qty, unit;
+    uint32_t flags; /* named vife_flags */
+    bool rare;      /* text unit, optional members, flags, unknown VIFE or invalid value */
+    bool members;   /* any of per, phase, limit, error, action */
+    value_out_t vo;
+} record_out_t;
+
+static void record_prepare(record_out_t *ro, const mb_record_t *rec)
 {
-    return rec->per != MB_PER_NONE || rec->phase != MB_PHASE_NONE || rec->limit != 0u ||
-           (rec->flags & (MB_RECORD_ERROR | MB_RECORD_ACTION)) != 0u;
+    ro->fn = mb_internal_function_name(rec->function);
+    ro->qty = mb_internal_quantity_name(rec->quantity);
+    ro->unit = mb_internal_unit_name(rec->unit);
+    ro->flags = rec->vife_flags & VIFE_FLAG_BITS;
+    ro->rare = ((unsigned)rec->per | (unsigned)rec->phase | rec->limit | ro->flags |
+                (rec->flags & (MB_RECORD_TEXT_UNIT | MB_RECORD_ERROR | MB_RECORD_ACTION |
+                               MB_RECORD_UNKNOWN_VIFE)) |
+                (rec->value.flags & MB_VALUE_INVALID)) != 0u;
+    ro->members = ro->rare && ((unsigned)rec->per | (unsigned)rec->phase | rec->limit |
+                               (rec->flags & (MB_RECORD_ERROR | MB_RECORD_ACTION))) != 0u;
+    value_prepare(&ro->vo, &rec->value);
 }
 
 /*
- * Records are the bulk of every document. Each is measured (exactly, but for names, which count
- * with their bound), checked against the room once and written without further checks; only when
- * the room is too tight for that bound are the names measured too.
+ * The length of the members that few records have (text_unit to invalid): exact, but that each
+ * name of an optional member or flag counts @p name_room bytes, or its exact length when
+ * @p name_room is 0.
  */
-void mb_json_record(mb_json_t *j, const mb_record_t *rec)
+static size_t rare_len(const mb_record_t *rec, const record_out_t *ro, size_t name_room)
 {
-    mb_internal_name_t fn = mb_internal_function_name(rec->function);
-    mb_internal_name_t qty = mb_internal_quantity_name(rec->quantity);
-    mb_internal_name_t unit = mb_internal_unit_name(rec->unit);
-    value_out_t vo;
-    bool text_unit = (rec->flags & MB_RECORD_TEXT_UNIT) != 0u;
-    unsigned names = 0; /* names of unknown length: the optional members and flags */
-
-    value_prepare(&vo, &rec->value);
-    size_t len = LEN_LIT("{\"dif\":") + len_hex(rec->dib_len) + LEN_LIT(",\"vif\":") +
-                 len_hex(rec->vib_len) + LEN_LIT(",\"storage\":") + len_uint(rec->storage) +
-                 LEN_LIT(",\"tariff\":") + len_uint(rec->tariff) + LEN_LIT(",\"subunit\":") +
-                 len_uint(rec->subunit) + LEN_LIT(",\"function\":") +
-                 len_known_name(fn, (unsigned)rec->function) + LEN_LIT(",\"quantity\":") +
-                 len_known_name(qty, (unsigned)rec->quantity) + LEN_LIT(",\"unit\":\"") + unit.n +
-                 LEN_LIT("\",\"value\":") + vo.len + LEN_LIT("}");
-    if (text_unit) {
+    size_t len = 0;
+    if ((rec->flags & MB_RECORD_TEXT_UNIT) != 0u) {
         len += LEN_LIT(",\"text_unit\":") + len_text(rec->text_unit, rec->text_unit_len);
     }
-    bool members = has_members(rec);
-    for (unsigned i = 0; members && i < N_MEMBERS; i++) {
+    for (unsigned i = 0; ro->members && i < N_MEMBERS; i++) {
         const char *key;
         size_t key_len;
         name_out_t name;
         if (member(rec, i, &key, &key_len, &name)) {
-            len += key_len;
-            names++;
+            len += key_len + (name_room != 0u ? name_room : name_len(&name));
         }
     }
-    uint32_t flags = rec->vife_flags;
+    uint32_t flags = ro->flags;
     if (flags != 0u) {
-        len += LEN_LIT(",\"flags\":[]");
+        len += LEN_LIT(",\"flags\":[]") - 1u; /* one comma after each name, one too many */
         for (uint32_t f = flags; f != 0u; f &= f - 1u) {
-            names++;
-            len += 1u; /* the comma after each name, one too many */
+            len += 1u +
+                   (name_room != 0u ? name_room : (flag_index[BIT_OF(f & (0u - f))] & 0x1Fu) + 2u);
         }
-        len -= 1u;
     }
     if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
         len += LEN_LIT(",\"unknown_vife\":true");
@@ -1028,78 +1124,141 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec)
     if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
         len += LEN_LIT(",\"invalid\":true");
     }
+    return len;
+}
 
-    cursor_t c = cursor_begin(j);
-    item(j, &c);
-    if (!c.full && (size_t)(c.end - c.o) < len + names * NAME_BOUND) {
-        /* Tight: measure the names exactly before deciding. */
-        for (unsigned i = 0; members && i < N_MEMBERS; i++) {
-            const char *key;
-            size_t key_len;
-            name_out_t name;
-            len += member(rec, i, &key, &key_len, &name) ? name_len(&name) : 0u;
-        }
-        for (unsigned i = 0; i < 25u; i++) {
-            len += (flags & ((uint32_t)1 << i)) != 0u ? cstrlen(vife_flag_names[i]) + 2u : 0u;
-        }
-        if ((size_t)(c.end - c.o) < len) {
-            c.full = true;
+static char *w_rare(char *o, const mb_record_t *rec, const record_out_t *ro)
+{
+    if ((rec->flags & MB_RECORD_TEXT_UNIT) != 0u) {
+        o = W_LIT(o, ",\"text_unit\":");
+        o = w_text(o, rec->text_unit, rec->text_unit_len, true);
+    }
+    for (unsigned i = 0; ro->members && i < N_MEMBERS; i++) {
+        const char *key;
+        size_t key_len;
+        name_out_t name;
+        if (member(rec, i, &key, &key_len, &name)) {
+            o = w_mem(o, key, key_len);
+            o = w_name(o, &name);
         }
     }
-    if (!c.full) {
-        char *o = c.o;
-        o = W_LIT(o, "{\"dif\":");
-        o = w_hex(o, rec->dib, rec->dib_len);
-        o = W_LIT(o, ",\"vif\":");
-        o = w_hex(o, rec->vib, rec->vib_len);
-        o = W_LIT(o, ",\"storage\":");
+    uint32_t flags = ro->flags;
+    if (flags != 0u) {
+        o = W_LIT(o, ",\"flags\":[");
+        for (uint32_t f = flags; f != 0u; f &= f - 1u) {
+            unsigned entry = flag_index[BIT_OF(f & (0u - f))];
+            *o++ = '"';
+            o = w_mem(o, (const char *)&flag_text + (entry >> 5), entry & 0x1Fu);
+            *o++ = '"';
+            *o++ = ',';
+        }
+        o[-1] = ']';
+    }
+    if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
+        o = W_LIT(o, ",\"unknown_vife\":true");
+    }
+    if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
+        o = W_LIT(o, ",\"invalid\":true");
+    }
+    return o;
+}
+
+#define K_STORAGE ",\"storage\":"
+#define K_TARIFF  ",\"tariff\":"
+#define K_SUBUNIT ",\"subunit\":"
+
+/* The exact length of a record. */
+static size_t record_len(const mb_record_t *rec, const record_out_t *ro)
+{
+    size_t len = LEN_LIT("{\"dif\":") + len_hex(rec->dib_len) + LEN_LIT(",\"vif\":") +
+                 len_hex(rec->vib_len) + LEN_LIT(K_STORAGE) + len_uint(rec->storage) +
+                 LEN_LIT(K_TARIFF) + len_uint(rec->tariff) + LEN_LIT(K_SUBUNIT) +
+                 len_uint(rec->subunit) + LEN_LIT(",\"function\":") +
+                 len_known_name(ro->fn, (unsigned)rec->function) + LEN_LIT(",\"quantity\":") +
+                 len_known_name(ro->qty, (unsigned)rec->quantity) + LEN_LIT(",\"unit\":") +
+                 ro->unit.n + 2u + LEN_LIT(",\"value\":") +
+                 (ro->vo.how == VO_NUM ? len_num(&ro->vo.num) : ro->vo.len) + LEN_LIT("}");
+    return ro->rare ? len + rare_len(rec, ro, 0) : len;
+}
+
+/*
+ * Room enough for any record but its hex digits, value and rare members: keys and punctuation
+ * (92 bytes), storage, tariff and subunit (20, 10 and 5 digits at most), three names (each at most
+ * MB_INTERNAL_NAME_SPARE + 2 bytes written, or a code of up to 10 digits).
+ */
+#define RECORD_ROOM (92u + 35u + 3u * (MB_INTERNAL_NAME_SPARE + 2u))
+
+/*
+ * A record. With @p spare the room is at least record_bound(): names are then copied with
+ * fixed-size copies, which write a few bytes past the name.
+ */
+static char *w_record(char *o, const mb_record_t *rec, const record_out_t *ro, bool spare)
+{
+    o = W_LIT(o, "{\"dif\":");
+    o = w_hex(o, rec->dib, rec->dib_len);
+    o = W_LIT(o, ",\"vif\":");
+    o = w_hex(o, rec->vib, rec->vib_len);
+    if ((rec->storage | rec->tariff | rec->subunit) < 10u) {
+        /* Almost always: single digits, in one literal (mostly 0, 0, 0). */
+        o = W_LIT(o, K_STORAGE "0" K_TARIFF "0" K_SUBUNIT "0");
+        o[-1] = (char)('0' + (char)rec->subunit);
+        o[-2 - (int)LEN_LIT(K_SUBUNIT)] = (char)('0' + (char)rec->tariff);
+        o[-3 - (int)LEN_LIT(K_SUBUNIT K_TARIFF)] = (char)('0' + (char)rec->storage);
+    } else {
+        o = W_LIT(o, K_STORAGE);
         o = w_uint(o, rec->storage);
-        o = W_LIT(o, ",\"tariff\":");
+        o = W_LIT(o, K_TARIFF);
         o = w_uint(o, rec->tariff);
-        o = W_LIT(o, ",\"subunit\":");
+        o = W_LIT(o, K_SUBUNIT);
         o = w_uint(o, rec->subunit);
-        o = W_LIT(o, ",\"function\":");
-        o = w_known_name(o, fn, (unsigned)rec->function);
-        o = W_LIT(o, ",\"quantity\":");
-        o = w_known_name(o, qty, (unsigned)rec->quantity);
-        o = W_LIT(o, ",\"unit\":\"");
-        o = w_mem(o, unit.s, unit.n);
-        o = W_LIT(o, "\",\"value\":");
-        o = w_value(o, &vo, &rec->value);
-        if (text_unit) {
-            o = W_LIT(o, ",\"text_unit\":");
-            o = w_text(o, rec->text_unit, rec->text_unit_len, true);
-        }
-        for (unsigned i = 0; members && i < N_MEMBERS; i++) {
-            const char *key;
-            size_t key_len;
-            name_out_t name;
-            if (member(rec, i, &key, &key_len, &name)) {
-                o = w_mem(o, key, key_len);
-                o = w_name(o, &name);
-            }
-        }
-        if (flags != 0u) {
-            o = W_LIT(o, ",\"flags\":[");
-            for (unsigned i = 0; (flags >> i) != 0u; i++) { /* up to the highest flag */
-                if ((flags & ((uint32_t)1 << i)) != 0u) {
-                    name_out_t flag = {vife_flag_names[i], i};
-                    o = w_name(o, &flag);
-                    *o++ = ',';
-                }
-            }
-            o[-1] = ']';
-        }
-        if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
-            o = W_LIT(o, ",\"unknown_vife\":true");
-        }
-        if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
-            o = W_LIT(o, ",\"invalid\":true");
-        }
-        *o++ = '}';
-        c.o = o;
     }
-    cursor_end(j, &c);
+    o = W_LIT(o, ",\"function\":");
+    o = w_known_name(o, ro->fn, (unsigned)rec->function, spare);
+    o = W_LIT(o, ",\"quantity\":");
+    o = w_known_name(o, ro->qty, (unsigned)rec->quantity, spare);
+    o = W_LIT(o, ",\"unit\":");
+    o = w_name_text(o, ro->unit, spare);
+    o = W_LIT(o, ",\"value\":");
+    o = w_value(o, &ro->vo, &rec->value);
+    if (ro->rare) {
+        o = w_rare(o, rec, ro);
+    }
+    *o++ = '}';
+    return o;
+}
+
+/*
+ * Records are the bulk of every document. Each is bounded cheaply (names and small integers count
+ * with their maxima), checked against the room once and written without further checks; only
+ * when the room is too tight for that bound is the record measured exactly.
+ */
+/* A record after @p sep commas (0 or 1), in a document that is not lost. */
+static void record(mb_json_t *j, const mb_record_t *rec, int sep)
+{
+    record_out_t ro;
+    record_prepare(&ro, rec);
+    char *o = j->buf + j->len;
+    size_t room = j->cap - 1u - j->len;
+    size_t bound = (size_t)sep + RECORD_ROOM + 2u * ((size_t)rec->dib_len + rec->vib_len) +
+                   ro.vo.len + (ro.rare ? rare_len(rec, &ro, NAME_BOUND) : 0u);
+    bool spare = room >= bound;
+    if (!spare && room < (size_t)sep + record_len(rec, &ro)) {
+        j->err = MB_ERR_NOSPACE;
+        return;
+    }
+    if (sep != 0) {
+        *o++ = ',';
+    }
+    o = w_record(o, rec, &ro, spare);
+    j->len = (size_t)(o - j->buf);
+}
+
+void mb_json_record(mb_json_t *j, const mb_record_t *rec)
+{
+    int sep = separator(j);
+    if (sep >= 0) {
+        record(j, rec, sep);
+    }
 }
 
 /* ---- frames ------------------------------------------------------------------------------- */
@@ -1114,33 +1273,102 @@ static void error_object(mb_json_t *j, int err)
     mb_json_string(j, mb_strerror(err));
 }
 
-/* The identification and status fields of a transport header, inside the frame's object. */
-static void header_fields(mb_json_t *j, const mb_tpl_t *tpl)
+/*
+ * The members that open a frame's object: "frame" to "ci" from the link layer and, with @p tpl,
+ * "id" to "configuration" from its transport header. w_head() writes them, head_len() measures
+ * them, which only a tight room needs: HEAD_ROOM bounds them.
+ */
+#define HEAD_ROOM 256u /* 234 bytes but two names, at most NAME_BOUND each */
+
+static bool has_link_address(const mb_frame_t *frame)
 {
-    cursor_t cur = cursor_begin(j);
-    cursor_t *c = &cur;
-    if (tpl->has_address) {
-        char id[9], man[4];
-        mb_id_text(tpl->address.id, id);
-        (void)mb_manufacturer_text(tpl->address.manufacturer, man);
-        C_LIT(c, ",\"id\":\"");
-        c_put(c, id, 8);
-        C_LIT(c, "\",\"manufacturer\":\"");
-        c_put(c, man, 3);
-        C_LIT(c, "\",\"version\":");
-        c_uint(c, tpl->address.version);
-        C_LIT(c, ",\"medium\":");
-        c_name(c, mb_medium_name(tpl->address.medium), tpl->address.medium);
+    return frame->type == MB_FRAME_SHORT || frame->type == MB_FRAME_CONTROL ||
+           frame->type == MB_FRAME_LONG;
+}
+
+static bool has_ci(const mb_frame_t *frame)
+{
+    return frame->type == MB_FRAME_CONTROL || frame->type == MB_FRAME_LONG;
+}
+
+static bool has_tpl_header(const mb_tpl_t *tpl)
+{
+    return tpl->info.header == MB_TPL_HEADER_SHORT || tpl->info.header == MB_TPL_HEADER_LONG;
+}
+
+static size_t head_len(const mb_frame_t *frame, const mb_tpl_t *tpl)
+{
+    name_out_t type = {mb_frame_type_name(frame->type), (unsigned)frame->type};
+    size_t len = LEN_LIT("\"frame\":") + name_len(&type);
+    if (has_link_address(frame)) {
+        len += LEN_LIT(",\"c\":") + len_hex(1) + LEN_LIT(",\"a\":") + len_uint(frame->a);
     }
-    if (tpl->info.header == MB_TPL_HEADER_SHORT || tpl->info.header == MB_TPL_HEADER_LONG) {
-        C_LIT(c, ",\"access\":");
-        c_uint(c, tpl->access);
-        C_LIT(c, ",\"status\":");
-        c_uint(c, tpl->status);
-        C_LIT(c, ",\"configuration\":");
-        c_uint(c, tpl->config);
+    if (has_ci(frame)) {
+        len += LEN_LIT(",\"ci\":") + len_hex(1);
     }
-    cursor_end(j, c);
+    if (tpl != NULL && tpl->has_address) {
+        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
+        len += LEN_LIT(",\"id\":\"12345678\",\"manufacturer\":\"ABC\",\"version\":") +
+               len_uint(tpl->address.version) + LEN_LIT(",\"medium\":") + name_len(&medium);
+    }
+    if (tpl != NULL && has_tpl_header(tpl)) {
+        len += LEN_LIT(",\"access\":,\"status\":,\"configuration\":") + len_uint(tpl->access) +
+               len_uint(tpl->status) + len_uint(tpl->config);
+    }
+    return len;
+}
+
+static char *w_head(char *o, const mb_frame_t *frame, const mb_tpl_t *tpl)
+{
+    name_out_t type = {mb_frame_type_name(frame->type), (unsigned)frame->type};
+    o = W_LIT(o, "\"frame\":");
+    o = w_name(o, &type);
+    if (has_link_address(frame)) {
+        o = W_LIT(o, ",\"c\":");
+        o = w_hex(o, &frame->c, 1);
+        o = W_LIT(o, ",\"a\":");
+        o = w_uint(o, frame->a);
+    }
+    if (has_ci(frame)) {
+        o = W_LIT(o, ",\"ci\":");
+        o = w_hex(o, &frame->ci, 1);
+    }
+    if (tpl != NULL && tpl->has_address) {
+        /* The texts are written in place: their NULs fall where the closing quotes go. */
+        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
+        o = W_LIT(o, ",\"id\":\"");
+        mb_id_text(tpl->address.id, o);
+        o = W_LIT(o + 8, "\",\"manufacturer\":\"");
+        (void)mb_manufacturer_text(tpl->address.manufacturer, o);
+        o = W_LIT(o + 3, "\",\"version\":");
+        o = w_uint(o, tpl->address.version);
+        o = W_LIT(o, ",\"medium\":");
+        o = w_name(o, &medium);
+    }
+    if (tpl != NULL && has_tpl_header(tpl)) {
+        o = W_LIT(o, ",\"access\":");
+        o = w_uint(o, tpl->access);
+        o = W_LIT(o, ",\"status\":");
+        o = w_uint(o, tpl->status);
+        o = W_LIT(o, ",\"configuration\":");
+        o = w_uint(o, tpl->config);
+    }
+    return o;
+}
+
+/* The head as the first members of the frame's object (see w_head()). */
+static void head(mb_json_t *j, const mb_frame_t *frame, const mb_tpl_t *tpl)
+{
+    cursor_t c = cursor_begin(j);
+    key_item(j, &c);
+    if (!c.full) {
+        if ((size_t)(c.end - c.o) < HEAD_ROOM && (size_t)(c.end - c.o) < head_len(frame, tpl)) {
+            c.full = true;
+        } else {
+            c.o = w_head(c.o, frame, tpl);
+        }
+    }
+    cursor_end(j, &c);
 }
 
 /* Records of the application data; @return MB_OK or the iterator's error. */
@@ -1150,10 +1378,14 @@ static int records(mb_json_t *j, const uint8_t *apl, size_t len, unsigned option
     mb_record_t rec;
     int r;
     mb_records_init(&it, apl, len, options);
-    KEY(j, "records");
-    mb_json_begin_array(j);
-    while ((r = mb_records_next(&it, &rec)) == 1) {
+    lit_key_array(j, "\"records\":[", LEN_LIT("\"records\":["));
+    if ((r = mb_records_next(&it, &rec)) == 1) {
         mb_json_record(j, &rec);
+        while ((r = mb_records_next(&it, &rec)) == 1) {
+            if (j->err == MB_OK) {
+                record(j, &rec, 1); /* the array holds the first */
+            }
+        }
     }
     if (r >= 0) {
         /* The array's end and the next member in one piece: both are known. */
@@ -1238,36 +1470,16 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
     }
     mb_json_init(&j, out, cap);
     mb_json_begin_object(&j);
-    /* The link fields, written in one go: they open every document. */
-    {
-        cursor_t cur = cursor_begin(&j);
-        cursor_t *c = &cur;
-        key_item(&j, c);
-        C_LIT(c, "\"frame\":");
-        c_name(c, mb_frame_type_name(frame->type), (unsigned)frame->type);
-        if (frame->type == MB_FRAME_SHORT || frame->type == MB_FRAME_CONTROL ||
-            frame->type == MB_FRAME_LONG) {
-            C_LIT(c, ",\"c\":");
-            c_hex(c, &frame->c, 1);
-            C_LIT(c, ",\"a\":");
-            c_uint(c, frame->a);
-        }
-        if (frame->type == MB_FRAME_CONTROL || frame->type == MB_FRAME_LONG) {
-            C_LIT(c, ",\"ci\":");
-            c_hex(c, &frame->ci, 1);
-        }
-        cursor_end(&j, c);
-    }
-    if (frame->type == MB_FRAME_CONTROL || frame->type == MB_FRAME_LONG) {
+    if (has_ci(frame)) {
         mb_tpl_t tpl;
         int err = mb_tpl_decode(frame->ci, frame->data, frame->data_len, &tpl);
+        head(&j, frame, err == MB_OK ? &tpl : NULL);
         if (err != MB_OK) {
             KEY(&j, "error");
             error_object(&j, err);
             mb_json_end_object(&j);
             result = err;
         } else {
-            header_fields(&j, &tpl);
             switch (tpl.info.content) {
             case MB_CI_RECORDS:
                 if (mb_cf_security_mode(tpl.config) != 0u) {
@@ -1310,6 +1522,8 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
                 break;
             }
         }
+    } else {
+        head(&j, frame, NULL);
     }
     mb_json_end_object(&j);
     if (decode_error != NULL) {

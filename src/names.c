@@ -16,161 +16,196 @@
 #endif
 
 #if MB_ENABLE_TEXT
-/* A name with its length, known at compile time: the JSON writer copies names without scanning. */
-#define N(str)                           \
-    {                                    \
-        str, (uint8_t)(sizeof(str) - 1u) \
-    }
+/*
+ * Quantities, units and functions are the names of every record. Each is listed once here, for a
+ * block of text that holds them all (one struct of char arrays, each name with its NUL) and for
+ * the index of each table: the name's offset in the block and its length, in 16 bits. The JSON
+ * writer then finds a name with one load and copies it with a fixed-size copy, which may run past
+ * the name's end but never past the block (MB_INTERNAL_NAME_SPARE bytes follow the last name).
+ */
+#define QUANTITY_NAMES(X)                                                  \
+    X(MB_Q_UNKNOWN, "unknown")                                             \
+    X(MB_Q_ENERGY, "energy")                                               \
+    X(MB_Q_VOLUME, "volume")                                               \
+    X(MB_Q_MASS, "mass")                                                   \
+    X(MB_Q_ON_TIME, "on_time")                                             \
+    X(MB_Q_OPERATING_TIME, "operating_time")                               \
+    X(MB_Q_POWER, "power")                                                 \
+    X(MB_Q_VOLUME_FLOW, "volume_flow")                                     \
+    X(MB_Q_MASS_FLOW, "mass_flow")                                         \
+    X(MB_Q_FLOW_TEMPERATURE, "flow_temperature")                           \
+    X(MB_Q_RETURN_TEMPERATURE, "return_temperature")                       \
+    X(MB_Q_TEMPERATURE_DIFFERENCE, "temperature_difference")               \
+    X(MB_Q_EXTERNAL_TEMPERATURE, "external_temperature")                   \
+    X(MB_Q_PRESSURE, "pressure")                                           \
+    X(MB_Q_DATE, "date")                                                   \
+    X(MB_Q_DATE_TIME, "date_time")                                         \
+    X(MB_Q_HCA_UNITS, "hca_units")                                         \
+    X(MB_Q_AVERAGING_DURATION, "averaging_duration")                       \
+    X(MB_Q_ACTUALITY_DURATION, "actuality_duration")                       \
+    X(MB_Q_FABRICATION_NUMBER, "fabrication_number")                       \
+    X(MB_Q_ENHANCED_IDENTIFICATION, "enhanced_identification")             \
+    X(MB_Q_BUS_ADDRESS, "bus_address")                                     \
+    X(MB_Q_PLAIN_TEXT, "plain_text")                                       \
+    X(MB_Q_ANY, "any")                                                     \
+    X(MB_Q_MANUFACTURER_SPECIFIC, "manufacturer_specific")                 \
+    X(MB_Q_REACTIVE_ENERGY, "reactive_energy")                             \
+    X(MB_Q_APPARENT_ENERGY, "apparent_energy")                             \
+    X(MB_Q_REACTIVE_POWER, "reactive_power")                               \
+    X(MB_Q_RELATIVE_HUMIDITY, "relative_humidity")                         \
+    X(MB_Q_PHASE_ANGLE_UU, "phase_angle_uu")                               \
+    X(MB_Q_PHASE_ANGLE_UI, "phase_angle_ui")                               \
+    X(MB_Q_FREQUENCY, "frequency")                                         \
+    X(MB_Q_APPARENT_POWER, "apparent_power")                               \
+    X(MB_Q_HCA_RATING_FACTOR_K, "hca_rating_factor_k")                     \
+    X(MB_Q_HCA_RATING_FACTOR_KQ, "hca_rating_factor_kq")                   \
+    X(MB_Q_HCA_COUPLING_FACTOR_KC, "hca_coupling_factor_kc")               \
+    X(MB_Q_HCA_COUPLING_FACTOR_KCR, "hca_coupling_factor_kcr")             \
+    X(MB_Q_HCA_COUPLING_FACTOR_KCH, "hca_coupling_factor_kch")             \
+    X(MB_Q_HCA_LOW_TEMPERATURE_FACTOR_KT, "hca_low_temperature_factor_kt") \
+    X(MB_Q_HCA_DISPLAY_SCALING_FACTOR_KD, "hca_display_scaling_factor_kd") \
+    X(MB_Q_TEMPERATURE_LIMIT, "temperature_limit")                         \
+    X(MB_Q_MAX_POWER_COUNT, "max_power_count")                             \
+    X(MB_Q_CREDIT, "credit")                                               \
+    X(MB_Q_DEBIT, "debit")                                                 \
+    X(MB_Q_ACCESS_NUMBER, "access_number")                                 \
+    X(MB_Q_MEDIUM, "medium")                                               \
+    X(MB_Q_MANUFACTURER, "manufacturer")                                   \
+    X(MB_Q_PARAMETER_SET_ID, "parameter_set_id")                           \
+    X(MB_Q_MODEL_VERSION, "model_version")                                 \
+    X(MB_Q_HARDWARE_VERSION, "hardware_version")                           \
+    X(MB_Q_FIRMWARE_VERSION, "firmware_version")                           \
+    X(MB_Q_SOFTWARE_VERSION, "software_version")                           \
+    X(MB_Q_CUSTOMER_LOCATION, "customer_location")                         \
+    X(MB_Q_CUSTOMER, "customer")                                           \
+    X(MB_Q_ACCESS_CODE_USER, "access_code_user")                           \
+    X(MB_Q_ACCESS_CODE_OPERATOR, "access_code_operator")                   \
+    X(MB_Q_ACCESS_CODE_SYSTEM_OPERATOR, "access_code_system_operator")     \
+    X(MB_Q_ACCESS_CODE_DEVELOPER, "access_code_developer")                 \
+    X(MB_Q_PASSWORD, "password")                                           \
+    X(MB_Q_ERROR_FLAGS, "error_flags")                                     \
+    X(MB_Q_ERROR_MASK, "error_mask")                                       \
+    X(MB_Q_SECURITY_KEY, "security_key")                                   \
+    X(MB_Q_DIGITAL_OUTPUT, "digital_output")                               \
+    X(MB_Q_DIGITAL_INPUT, "digital_input")                                 \
+    X(MB_Q_BAUD_RATE, "baud_rate")                                         \
+    X(MB_Q_RESPONSE_DELAY, "response_delay")                               \
+    X(MB_Q_RETRY, "retry")                                                 \
+    X(MB_Q_REMOTE_CONTROL, "remote_control")                               \
+    X(MB_Q_FIRST_STORAGE_NUMBER, "first_storage_number")                   \
+    X(MB_Q_LAST_STORAGE_NUMBER, "last_storage_number")                     \
+    X(MB_Q_STORAGE_BLOCK_SIZE, "storage_block_size")                       \
+    X(MB_Q_TARIFF_DESCRIPTOR, "tariff_descriptor")                         \
+    X(MB_Q_STORAGE_INTERVAL, "storage_interval")                           \
+    X(MB_Q_OPERATOR_DATA, "operator_data")                                 \
+    X(MB_Q_TIME_POINT_SECOND, "time_point_second")                         \
+    X(MB_Q_DURATION_SINCE_READOUT, "duration_since_readout")               \
+    X(MB_Q_TARIFF_START, "tariff_start")                                   \
+    X(MB_Q_TARIFF_DURATION, "tariff_duration")                             \
+    X(MB_Q_TARIFF_PERIOD, "tariff_period")                                 \
+    X(MB_Q_DIMENSIONLESS, "dimensionless")                                 \
+    X(MB_Q_WMBUS_CONTAINER, "wmbus_container")                             \
+    X(MB_Q_TRANSMISSION_PERIOD, "transmission_period")                     \
+    X(MB_Q_VOLTAGE, "voltage")                                             \
+    X(MB_Q_CURRENT, "current")                                             \
+    X(MB_Q_RESET_COUNTER, "reset_counter")                                 \
+    X(MB_Q_CUMULATION_COUNTER, "cumulation_counter")                       \
+    X(MB_Q_CONTROL_SIGNAL, "control_signal")                               \
+    X(MB_Q_DAY_OF_WEEK, "day_of_week")                                     \
+    X(MB_Q_WEEK_NUMBER, "week_number")                                     \
+    X(MB_Q_DAY_CHANGE_TIME, "day_change_time")                             \
+    X(MB_Q_PARAMETER_ACTIVATION, "parameter_activation")                   \
+    X(MB_Q_SUPPLIER_INFO, "supplier_info")                                 \
+    X(MB_Q_DURATION_SINCE_CUMULATION, "duration_since_cumulation")         \
+    X(MB_Q_BATTERY_OPERATING_TIME, "battery_operating_time")               \
+    X(MB_Q_BATTERY_CHANGE_DATE, "battery_change_date")                     \
+    X(MB_Q_RF_LEVEL, "rf_level")                                           \
+    X(MB_Q_DAYLIGHT_SAVING, "daylight_saving")                             \
+    X(MB_Q_LISTENING_WINDOW, "listening_window")                           \
+    X(MB_Q_REMAINING_BATTERY_LIFETIME, "remaining_battery_lifetime")       \
+    X(MB_Q_METER_STOPPED_COUNT, "meter_stopped_count")                     \
+    X(MB_Q_MANUFACTURER_CONTAINER, "manufacturer_container")               \
+    X(MB_Q_SELECTED_APPLICATION, "selected_application")                   \
+    X(MB_Q_TEMPERATURE, "temperature")
 
-static const mb_internal_name_t quantity_names[MB_Q_COUNT_] = {
-    [MB_Q_UNKNOWN] = N("unknown"),
-    [MB_Q_ENERGY] = N("energy"),
-    [MB_Q_VOLUME] = N("volume"),
-    [MB_Q_MASS] = N("mass"),
-    [MB_Q_ON_TIME] = N("on_time"),
-    [MB_Q_OPERATING_TIME] = N("operating_time"),
-    [MB_Q_POWER] = N("power"),
-    [MB_Q_VOLUME_FLOW] = N("volume_flow"),
-    [MB_Q_MASS_FLOW] = N("mass_flow"),
-    [MB_Q_FLOW_TEMPERATURE] = N("flow_temperature"),
-    [MB_Q_RETURN_TEMPERATURE] = N("return_temperature"),
-    [MB_Q_TEMPERATURE_DIFFERENCE] = N("temperature_difference"),
-    [MB_Q_EXTERNAL_TEMPERATURE] = N("external_temperature"),
-    [MB_Q_PRESSURE] = N("pressure"),
-    [MB_Q_DATE] = N("date"),
-    [MB_Q_DATE_TIME] = N("date_time"),
-    [MB_Q_HCA_UNITS] = N("hca_units"),
-    [MB_Q_AVERAGING_DURATION] = N("averaging_duration"),
-    [MB_Q_ACTUALITY_DURATION] = N("actuality_duration"),
-    [MB_Q_FABRICATION_NUMBER] = N("fabrication_number"),
-    [MB_Q_ENHANCED_IDENTIFICATION] = N("enhanced_identification"),
-    [MB_Q_BUS_ADDRESS] = N("bus_address"),
-    [MB_Q_PLAIN_TEXT] = N("plain_text"),
-    [MB_Q_ANY] = N("any"),
-    [MB_Q_MANUFACTURER_SPECIFIC] = N("manufacturer_specific"),
-    [MB_Q_REACTIVE_ENERGY] = N("reactive_energy"),
-    [MB_Q_APPARENT_ENERGY] = N("apparent_energy"),
-    [MB_Q_REACTIVE_POWER] = N("reactive_power"),
-    [MB_Q_RELATIVE_HUMIDITY] = N("relative_humidity"),
-    [MB_Q_PHASE_ANGLE_UU] = N("phase_angle_uu"),
-    [MB_Q_PHASE_ANGLE_UI] = N("phase_angle_ui"),
-    [MB_Q_FREQUENCY] = N("frequency"),
-    [MB_Q_APPARENT_POWER] = N("apparent_power"),
-    [MB_Q_HCA_RATING_FACTOR_K] = N("hca_rating_factor_k"),
-    [MB_Q_HCA_RATING_FACTOR_KQ] = N("hca_rating_factor_kq"),
-    [MB_Q_HCA_COUPLING_FACTOR_KC] = N("hca_coupling_factor_kc"),
-    [MB_Q_HCA_COUPLING_FACTOR_KCR] = N("hca_coupling_factor_kcr"),
-    [MB_Q_HCA_COUPLING_FACTOR_KCH] = N("hca_coupling_factor_kch"),
-    [MB_Q_HCA_LOW_TEMPERATURE_FACTOR_KT] = N("hca_low_temperature_factor_kt"),
-    [MB_Q_HCA_DISPLAY_SCALING_FACTOR_KD] = N("hca_display_scaling_factor_kd"),
-    [MB_Q_TEMPERATURE_LIMIT] = N("temperature_limit"),
-    [MB_Q_MAX_POWER_COUNT] = N("max_power_count"),
-    [MB_Q_CREDIT] = N("credit"),
-    [MB_Q_DEBIT] = N("debit"),
-    [MB_Q_ACCESS_NUMBER] = N("access_number"),
-    [MB_Q_MEDIUM] = N("medium"),
-    [MB_Q_MANUFACTURER] = N("manufacturer"),
-    [MB_Q_PARAMETER_SET_ID] = N("parameter_set_id"),
-    [MB_Q_MODEL_VERSION] = N("model_version"),
-    [MB_Q_HARDWARE_VERSION] = N("hardware_version"),
-    [MB_Q_FIRMWARE_VERSION] = N("firmware_version"),
-    [MB_Q_SOFTWARE_VERSION] = N("software_version"),
-    [MB_Q_CUSTOMER_LOCATION] = N("customer_location"),
-    [MB_Q_CUSTOMER] = N("customer"),
-    [MB_Q_ACCESS_CODE_USER] = N("access_code_user"),
-    [MB_Q_ACCESS_CODE_OPERATOR] = N("access_code_operator"),
-    [MB_Q_ACCESS_CODE_SYSTEM_OPERATOR] = N("access_code_system_operator"),
-    [MB_Q_ACCESS_CODE_DEVELOPER] = N("access_code_developer"),
-    [MB_Q_PASSWORD] = N("password"),
-    [MB_Q_ERROR_FLAGS] = N("error_flags"),
-    [MB_Q_ERROR_MASK] = N("error_mask"),
-    [MB_Q_SECURITY_KEY] = N("security_key"),
-    [MB_Q_DIGITAL_OUTPUT] = N("digital_output"),
-    [MB_Q_DIGITAL_INPUT] = N("digital_input"),
-    [MB_Q_BAUD_RATE] = N("baud_rate"),
-    [MB_Q_RESPONSE_DELAY] = N("response_delay"),
-    [MB_Q_RETRY] = N("retry"),
-    [MB_Q_REMOTE_CONTROL] = N("remote_control"),
-    [MB_Q_FIRST_STORAGE_NUMBER] = N("first_storage_number"),
-    [MB_Q_LAST_STORAGE_NUMBER] = N("last_storage_number"),
-    [MB_Q_STORAGE_BLOCK_SIZE] = N("storage_block_size"),
-    [MB_Q_TARIFF_DESCRIPTOR] = N("tariff_descriptor"),
-    [MB_Q_STORAGE_INTERVAL] = N("storage_interval"),
-    [MB_Q_OPERATOR_DATA] = N("operator_data"),
-    [MB_Q_TIME_POINT_SECOND] = N("time_point_second"),
-    [MB_Q_DURATION_SINCE_READOUT] = N("duration_since_readout"),
-    [MB_Q_TARIFF_START] = N("tariff_start"),
-    [MB_Q_TARIFF_DURATION] = N("tariff_duration"),
-    [MB_Q_TARIFF_PERIOD] = N("tariff_period"),
-    [MB_Q_DIMENSIONLESS] = N("dimensionless"),
-    [MB_Q_WMBUS_CONTAINER] = N("wmbus_container"),
-    [MB_Q_TRANSMISSION_PERIOD] = N("transmission_period"),
-    [MB_Q_VOLTAGE] = N("voltage"),
-    [MB_Q_CURRENT] = N("current"),
-    [MB_Q_RESET_COUNTER] = N("reset_counter"),
-    [MB_Q_CUMULATION_COUNTER] = N("cumulation_counter"),
-    [MB_Q_CONTROL_SIGNAL] = N("control_signal"),
-    [MB_Q_DAY_OF_WEEK] = N("day_of_week"),
-    [MB_Q_WEEK_NUMBER] = N("week_number"),
-    [MB_Q_DAY_CHANGE_TIME] = N("day_change_time"),
-    [MB_Q_PARAMETER_ACTIVATION] = N("parameter_activation"),
-    [MB_Q_SUPPLIER_INFO] = N("supplier_info"),
-    [MB_Q_DURATION_SINCE_CUMULATION] = N("duration_since_cumulation"),
-    [MB_Q_BATTERY_OPERATING_TIME] = N("battery_operating_time"),
-    [MB_Q_BATTERY_CHANGE_DATE] = N("battery_change_date"),
-    [MB_Q_RF_LEVEL] = N("rf_level"),
-    [MB_Q_DAYLIGHT_SAVING] = N("daylight_saving"),
-    [MB_Q_LISTENING_WINDOW] = N("listening_window"),
-    [MB_Q_REMAINING_BATTERY_LIFETIME] = N("remaining_battery_lifetime"),
-    [MB_Q_METER_STOPPED_COUNT] = N("meter_stopped_count"),
-    [MB_Q_MANUFACTURER_CONTAINER] = N("manufacturer_container"),
-    [MB_Q_SELECTED_APPLICATION] = N("selected_application"),
-    [MB_Q_TEMPERATURE] = N("temperature"),
+#define UNIT_NAMES(X)                       \
+    X(MB_UNIT_NONE, "")                     \
+    X(MB_UNIT_WH, "Wh")                     \
+    X(MB_UNIT_J, "J")                       \
+    X(MB_UNIT_M3, "m3")                     \
+    X(MB_UNIT_KG, "kg")                     \
+    X(MB_UNIT_S, "s")                       \
+    X(MB_UNIT_W, "W")                       \
+    X(MB_UNIT_J_PER_H, "J/h")               \
+    X(MB_UNIT_M3_PER_H, "m3/h")             \
+    X(MB_UNIT_KG_PER_H, "kg/h")             \
+    X(MB_UNIT_CELSIUS, "\xC2\xB0"           \
+                       "C")                 \
+    X(MB_UNIT_KELVIN, "K")                  \
+    X(MB_UNIT_BAR, "bar")                   \
+    X(MB_UNIT_V, "V")                       \
+    X(MB_UNIT_A, "A")                       \
+    X(MB_UNIT_HZ, "Hz")                     \
+    X(MB_UNIT_VARH, "varh")                 \
+    X(MB_UNIT_VAH, "VAh")                   \
+    X(MB_UNIT_VAR, "var")                   \
+    X(MB_UNIT_VA, "VA")                     \
+    X(MB_UNIT_PERCENT, "%")                 \
+    X(MB_UNIT_DEGREE, "\xC2\xB0")           \
+    X(MB_UNIT_CAL, "cal")                   \
+    X(MB_UNIT_FT3, "ft3")                   \
+    X(MB_UNIT_US_GAL, "US gal")             \
+    X(MB_UNIT_US_GAL_PER_MIN, "US gal/min") \
+    X(MB_UNIT_US_GAL_PER_H, "US gal/h")     \
+    X(MB_UNIT_FAHRENHEIT, "\xC2\xB0"        \
+                          "F")              \
+    X(MB_UNIT_DBM, "dBm")                   \
+    X(MB_UNIT_BAUD, "Bd")                   \
+    X(MB_UNIT_BIT_TIMES, "bit times")       \
+    X(MB_UNIT_CURRENCY, "currency units")   \
+    X(MB_UNIT_MONTH, "month")               \
+    X(MB_UNIT_YEAR, "year")                 \
+    X(MB_UNIT_MINUTE, "min")                \
+    X(MB_UNIT_HOUR, "h")                    \
+    X(MB_UNIT_DAY, "d")                     \
+    X(MB_UNIT_M3_PER_MIN, "m3/min")         \
+    X(MB_UNIT_M3_PER_S, "m3/s")
+
+#define FUNCTION_NAMES(X)                   \
+    X(MB_FN_INSTANTANEOUS, "instantaneous") \
+    X(MB_FN_MAXIMUM, "maximum")             \
+    X(MB_FN_MINIMUM, "minimum")             \
+    X(MB_FN_ERROR, "error")
+
+#define NAME_FIELD(code, str) char n_##code[sizeof(str)];
+#define NAME_INIT(code, str)  str,
+
+struct mb_internal_name_text {
+    char none[1]; /* "": codes without a name */
+    QUANTITY_NAMES(NAME_FIELD)
+    UNIT_NAMES(NAME_FIELD)
+    FUNCTION_NAMES(NAME_FIELD)
+    char spare[MB_INTERNAL_NAME_SPARE];
 };
 
-static const mb_internal_name_t unit_names[MB_UNIT_COUNT_] = {
-    [MB_UNIT_NONE] = N(""),
-    [MB_UNIT_WH] = N("Wh"),
-    [MB_UNIT_J] = N("J"),
-    [MB_UNIT_M3] = N("m3"),
-    [MB_UNIT_KG] = N("kg"),
-    [MB_UNIT_S] = N("s"),
-    [MB_UNIT_W] = N("W"),
-    [MB_UNIT_J_PER_H] = N("J/h"),
-    [MB_UNIT_M3_PER_H] = N("m3/h"),
-    [MB_UNIT_KG_PER_H] = N("kg/h"),
-    [MB_UNIT_CELSIUS] = N("\xC2\xB0"
-                          "C"),
-    [MB_UNIT_KELVIN] = N("K"),
-    [MB_UNIT_BAR] = N("bar"),
-    [MB_UNIT_V] = N("V"),
-    [MB_UNIT_A] = N("A"),
-    [MB_UNIT_HZ] = N("Hz"),
-    [MB_UNIT_VARH] = N("varh"),
-    [MB_UNIT_VAH] = N("VAh"),
-    [MB_UNIT_VAR] = N("var"),
-    [MB_UNIT_VA] = N("VA"),
-    [MB_UNIT_PERCENT] = N("%"),
-    [MB_UNIT_DEGREE] = N("\xC2\xB0"),
-    [MB_UNIT_CAL] = N("cal"),
-    [MB_UNIT_FT3] = N("ft3"),
-    [MB_UNIT_US_GAL] = N("US gal"),
-    [MB_UNIT_US_GAL_PER_MIN] = N("US gal/min"),
-    [MB_UNIT_US_GAL_PER_H] = N("US gal/h"),
-    [MB_UNIT_FAHRENHEIT] = N("\xC2\xB0"
-                             "F"),
-    [MB_UNIT_DBM] = N("dBm"),
-    [MB_UNIT_BAUD] = N("Bd"),
-    [MB_UNIT_BIT_TIMES] = N("bit times"),
-    [MB_UNIT_CURRENCY] = N("currency units"),
-    [MB_UNIT_MONTH] = N("month"),
-    [MB_UNIT_YEAR] = N("year"),
-    [MB_UNIT_MINUTE] = N("min"),
-    [MB_UNIT_HOUR] = N("h"),
-    [MB_UNIT_DAY] = N("d"),
-    [MB_UNIT_M3_PER_MIN] = N("m3/min"),
-    [MB_UNIT_M3_PER_S] = N("m3/s"),
+const struct mb_internal_name_text mb_internal_name_text = {
+    "", QUANTITY_NAMES(NAME_INIT) UNIT_NAMES(NAME_INIT) FUNCTION_NAMES(NAME_INIT) ""};
+
+/* Offsets fit in 11 bits, lengths in 5 (a compile error otherwise). */
+#define NAME_CHECK(code, str) char n_##code[sizeof(str) <= 32u ? 1 : -1];
+struct name_length_check {
+    QUANTITY_NAMES(NAME_CHECK)
+    UNIT_NAMES(NAME_CHECK)
+    FUNCTION_NAMES(NAME_CHECK)
 };
+typedef char name_text_check[sizeof(struct mb_internal_name_text) <= 2048u ? 1 : -1];
+
+#define NAME_INDEX(code, str) \
+    [code] = (uint16_t)(offsetof(struct mb_internal_name_text, n_##code) << 5 | (sizeof(str) - 1u)),
+
+const uint16_t mb_internal_quantity_index[MB_Q_COUNT_] = {QUANTITY_NAMES(NAME_INDEX)};
+const uint16_t mb_internal_unit_index[MB_UNIT_COUNT_] = {UNIT_NAMES(NAME_INDEX)};
+const uint16_t mb_internal_function_index[4] = {FUNCTION_NAMES(NAME_INDEX)};
 
 static const char *const per_names[MB_PER_COUNT_] = {
     [MB_PER_SECOND] = "per_second",
@@ -201,30 +236,15 @@ static const char *const per_names[MB_PER_COUNT_] = {
 };
 #endif
 
-/* Entry @p i of a table of mb_internal_name_t; the empty name outside it or without text. */
-#if MB_ENABLE_TEXT
-#define NAMED(table, i)                                                                      \
-    (((size_t)(i) < sizeof(table) / sizeof((table)[0]) && (table)[i].s != NULL) ? (table)[i] \
-                                                                                : empty_name)
-static const mb_internal_name_t empty_name = {"", 0};
-#else
-#define NAMED(table, i) ((void)(i), (mb_internal_name_t){"", 0})
-#endif
-
-mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q) { return NAMED(quantity_names, q); }
-
-mb_internal_name_t mb_internal_unit_name(mb_unit_t u) { return NAMED(unit_names, u); }
-
 const char *mb_quantity_name(mb_quantity_t q) { return mb_internal_quantity_name(q).s; }
 
 const char *mb_unit_name(mb_unit_t u) { return mb_internal_unit_name(u).s; }
 
+const char *mb_function_name(mb_function_t fn) { return mb_internal_function_name(fn).s; }
+
 const char *mb_per_name(mb_per_t per) { return NAME_OF(per_names, per); }
 
 #if MB_ENABLE_TEXT
-static const mb_internal_name_t function_names[4] = {N("instantaneous"), N("maximum"), N("minimum"),
-                                                     N("error")};
-
 static const char *const phase_names[12] = {"",      "L1",    "L2", "L3", "N",  "L1-L2",
                                             "L2-L3", "L3-L1", "Q1", "Q2", "Q3", "Q4"};
 
@@ -414,10 +434,6 @@ static const char *const ci_content_names[] = {
     [MB_CI_NETWORK_LAYER] = "network_layer",
 };
 #endif
-
-mb_internal_name_t mb_internal_function_name(mb_function_t fn) { return NAMED(function_names, fn); }
-
-const char *mb_function_name(mb_function_t fn) { return mb_internal_function_name(fn).s; }
 
 const char *mb_phase_name(mb_phase_t phase) { return NAME_OF(phase_names, phase); }
 

@@ -856,6 +856,30 @@ static void record_optional_members(void **state)
 }
 
 /* Records inside arrays get their commas; a record may follow other values. */
+/*
+ * Codes outside the name tables are written as numbers (the unit as ""), and vife_flags bits
+ * that no flag name stands for are left out: a record from the caller may hold anything, and
+ * bits above MB_VIFE_OFFSET once read past the table of flag names.
+ */
+static void record_codes_without_names(void **state)
+{
+    (void)state;
+    mb_record_t rec;
+    rec_base(&rec);
+    rec.function = (mb_function_t)7;
+    rec.quantity = (mb_quantity_t)200;
+    rec.unit = (mb_unit_t)200;
+    rec.vife_flags = MB_VIFE_AVERAGE | (1ul << 25) | (1ul << 31);
+    expect_program(build_record, &rec,
+                   "{\"dif\":\"0c\",\"vif\":\"14\",\"storage\":0,\"tariff\":0,\"subunit\":0,"
+                   "\"function\":7,\"quantity\":200,\"unit\":\"\",\"value\":28504.27,"
+                   "\"flags\":[\"average\"]}");
+    rec.vife_flags = 0xFE000000u; /* none with a name: no "flags" */
+    expect_program(build_record, &rec,
+                   "{\"dif\":\"0c\",\"vif\":\"14\",\"storage\":0,\"tariff\":0,\"subunit\":0,"
+                   "\"function\":7,\"quantity\":200,\"unit\":\"\",\"value\":28504.27}");
+}
+
 static void build_records_in_array(mb_json_t *j, const void *arg)
 {
     mb_json_begin_array(j);
@@ -1294,6 +1318,7 @@ int main(void)
         cmocka_unit_test(frame_real32),
 #endif
         cmocka_unit_test(record_optional_members),
+        cmocka_unit_test(record_codes_without_names),
         cmocka_unit_test(records_in_array),
         cmocka_unit_test(frame_gas_meter),
         cmocka_unit_test(frame_record_variety),
