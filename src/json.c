@@ -249,10 +249,19 @@ static inline char *w_hex(char *o, const uint8_t *p, size_t n)
     return o;
 }
 
+/* Two hex digits over a literal's slot. */
+static void put_hex2(char *o, unsigned b)
+{
+    o[0] = hex_digits[b >> 4];
+    o[1] = hex_digits[b & 0xFu];
+}
+
 /* BCD sent with hex digits: the digits as printed, most significant first ("0500023E"). */
+static const char upper_digits[] = "0123456789ABCDEF";
+
 static char *w_bcd_digits(char *o, const uint8_t *p, size_t n)
 {
-    static const char upper[] = "0123456789ABCDEF";
+    const char *upper = upper_digits;
     *o++ = '"';
     for (size_t i = n; i-- > 0u;) {
         *o++ = upper[p[i] >> 4];
@@ -875,16 +884,6 @@ static void lit_key(mb_json_t *j, const char *quoted, size_t n)
 
 #define KEY(j, name) lit_key((j), "\"" name "\":", sizeof("\"" name "\":") - 1u)
 
-/* A library key and the array it opens, as one literal. */
-static void lit_key_array(mb_json_t *j, const char *quoted, size_t n)
-{
-    cursor_t c = cursor_begin(j);
-    key_item(j, &c);
-    c_put(&c, quoted, n);
-    cursor_end(j, &c);
-    push_level(j, false);
-}
-
 void mb_json_string(mb_json_t *j, const char *s)
 {
     cursor_t c = cursor_begin(j);
@@ -1069,7 +1068,6 @@ static bool member(const mb_record_t *rec, unsigned i, const char **key, size_t 
 
 /* What a record needs looked up and measured before it is written. */
 typedef struct record_out {
-    mb_internal_name_t fn, qty, unit;
     uint32_t flags; /* named vife_flags */
     bool rare;      /* text unit, optional members, flags, unknown VIFE or invalid value */
     bool members;   /* any of per, phase, limit, error, action */
@@ -1078,9 +1076,6 @@ typedef struct record_out {
 
 static void record_prepare(record_out_t *ro, const mb_record_t *rec)
 {
-    ro->fn = mb_internal_function_name(rec->function);
-    ro->qty = mb_internal_quantity_name(rec->quantity);
-    ro->unit = mb_internal_unit_name(rec->unit);
     ro->flags = rec->vife_flags & VIFE_FLAG_BITS;
     ro->rare = ((unsigned)rec->per | (unsigned)rec->phase | rec->limit | ro->flags |
                 (rec->flags & (MB_RECORD_TEXT_UNIT | MB_RECORD_ERROR | MB_RECORD_ACTION |
@@ -1174,9 +1169,11 @@ static size_t record_len(const mb_record_t *rec, const record_out_t *ro)
                  len_hex(rec->vib_len) + LEN_LIT(K_STORAGE) + len_uint(rec->storage) +
                  LEN_LIT(K_TARIFF) + len_uint(rec->tariff) + LEN_LIT(K_SUBUNIT) +
                  len_uint(rec->subunit) + LEN_LIT(",\"function\":") +
-                 len_known_name(ro->fn, (unsigned)rec->function) + LEN_LIT(",\"quantity\":") +
-                 len_known_name(ro->qty, (unsigned)rec->quantity) + LEN_LIT(",\"unit\":") +
-                 ro->unit.n + 2u + LEN_LIT(",\"value\":") +
+                 len_known_name(mb_internal_function_name(rec->function), (unsigned)rec->function) +
+                 LEN_LIT(",\"quantity\":") +
+                 len_known_name(mb_internal_quantity_name(rec->quantity), (unsigned)rec->quantity) +
+                 LEN_LIT(",\"unit\":") + mb_internal_unit_name(rec->unit).n + 2u +
+                 LEN_LIT(",\"value\":") +
                  (ro->vo.how == VO_NUM ? len_num(&ro->vo.num) : ro->vo.len) + LEN_LIT("}");
     return ro->rare ? len + rare_len(rec, ro, 0) : len;
 }
@@ -1189,37 +1186,75 @@ static size_t record_len(const mb_record_t *rec, const record_out_t *ro)
 #define RECORD_ROOM (92u + 35u + 3u * (MB_INTERNAL_NAME_SPARE + 2u))
 
 /*
+ * Room enough for the rare members but the text unit's (at most 6 bytes per character and its
+ * quotes): keys and punctuation, five optional members with their names and 25 flags of at most
+ * 25 letters each, with quotes and commas.
+ */
+#define RARE_ROOM                                                                         \
+    (LEN_LIT(",\"text_unit\":\"\",\"flags\":[],\"unknown_vife\":true,\"invalid\":true") + \
+     N_MEMBERS * (LEN_LIT(",\"action\":") + NAME_BOUND) + 25u * (25u + 3u))
+
+/*
  * A record. With @p spare the room is at least record_bound(): names are then copied with
  * fixed-size copies, which write a few bytes past the name.
  */
 static char *w_record(char *o, const mb_record_t *rec, const record_out_t *ro, bool spare)
 {
-    o = W_LIT(o, "{\"dif\":");
-    o = w_hex(o, rec->dib, rec->dib_len);
-    o = W_LIT(o, ",\"vif\":");
-    o = w_hex(o, rec->vib, rec->vib_len);
-    if ((rec->storage | rec->tariff | rec->subunit) < 10u) {
-        /* Almost always: single digits, in one literal (mostly 0, 0, 0). */
-        o = W_LIT(o, K_STORAGE "0" K_TARIFF "0" K_SUBUNIT "0");
-        o[-1] = (char)('0' + (char)rec->subunit);
-        o[-2 - (int)LEN_LIT(K_SUBUNIT)] = (char)('0' + (char)rec->tariff);
-        o[-3 - (int)LEN_LIT(K_SUBUNIT K_TARIFF)] = (char)('0' + (char)rec->storage);
+    if (rec->dib_len == 1u && rec->vib_len == 1u &&
+        (rec->storage | rec->tariff | rec->subunit) < 10u) {
+        /* Almost always: one byte each, single digits (mostly 0, 0, 0), in one literal. */
+#define K_FIRST "{\"dif\":\"00\",\"vif\":\"00\"" K_STORAGE "0" K_TARIFF "0" K_SUBUNIT "0"
+        char *at = o;
+        o = W_LIT(o, K_FIRST ",\"function\":");
+        put_hex2(at + LEN_LIT("{\"dif\":\""), rec->dib[0]);
+        put_hex2(at + LEN_LIT("{\"dif\":\"00\",\"vif\":\""), rec->vib[0]);
+        at[LEN_LIT(K_FIRST) - 1u] = (char)('0' + (char)rec->subunit);
+        at[LEN_LIT(K_FIRST) - 2u - LEN_LIT(K_SUBUNIT)] = (char)('0' + (char)rec->tariff);
+        at[LEN_LIT(K_FIRST) - 3u - LEN_LIT(K_TARIFF K_SUBUNIT)] = (char)('0' + (char)rec->storage);
+#undef K_FIRST
     } else {
+        o = W_LIT(o, "{\"dif\":");
+        o = w_hex(o, rec->dib, rec->dib_len);
+        o = W_LIT(o, ",\"vif\":");
+        o = w_hex(o, rec->vib, rec->vib_len);
         o = W_LIT(o, K_STORAGE);
         o = w_uint(o, rec->storage);
         o = W_LIT(o, K_TARIFF);
         o = w_uint(o, rec->tariff);
         o = W_LIT(o, K_SUBUNIT);
         o = w_uint(o, rec->subunit);
+        o = W_LIT(o, ",\"function\":");
     }
-    o = W_LIT(o, ",\"function\":");
-    o = w_known_name(o, ro->fn, (unsigned)rec->function, spare);
-    o = W_LIT(o, ",\"quantity\":");
-    o = w_known_name(o, ro->qty, (unsigned)rec->quantity, spare);
-    o = W_LIT(o, ",\"unit\":");
-    o = w_name_text(o, ro->unit, spare);
-    o = W_LIT(o, ",\"value\":");
-    o = w_value(o, &ro->vo, &rec->value);
+    mb_internal_name_t fn = mb_internal_function_name(rec->function);
+    mb_internal_name_t qty = mb_internal_quantity_name(rec->quantity);
+    mb_internal_name_t unit = mb_internal_unit_name(rec->unit);
+#if MB_ENABLE_TEXT
+    if (spare && fn.n != 0u && qty.n != 0u) {
+        /* Names with fixed-size copies; each closing quote starts the next literal. */
+        *o++ = '"';
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)fn.s, MB_INTERNAL_NAME_SPARE);
+        o = W_LIT(o + fn.n, "\",\"quantity\":\"");
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)qty.s, MB_INTERNAL_NAME_SPARE);
+        o = W_LIT(o + qty.n, "\",\"unit\":\"");
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)unit.s, MB_INTERNAL_NAME_SPARE);
+        o = W_LIT(o + unit.n, "\",\"value\":");
+    } else
+#endif
+    {
+        o = w_known_name(o, fn, (unsigned)rec->function, spare);
+        o = W_LIT(o, ",\"quantity\":");
+        o = w_known_name(o, qty, (unsigned)rec->quantity, spare);
+        o = W_LIT(o, ",\"unit\":");
+        o = w_name_text(o, unit, spare);
+        o = W_LIT(o, ",\"value\":");
+    }
+    if (ro->vo.how != VO_NUM) {
+        o = w_value(o, &ro->vo, &rec->value);
+    } else if (ro->vo.num.mag < 10u && ro->vo.num.exponent == 0 && !ro->vo.num.negative) {
+        *o++ = (char)('0' + (char)ro->vo.num.mag); /* the most common value: one digit */
+    } else {
+        o = w_num(o, &ro->vo.num);
+    }
     if (ro->rare) {
         o = w_rare(o, rec, ro);
     }
@@ -1240,7 +1275,7 @@ static void record(mb_json_t *j, const mb_record_t *rec, int sep)
     char *o = j->buf + j->len;
     size_t room = j->cap - 1u - j->len;
     size_t bound = (size_t)sep + RECORD_ROOM + 2u * ((size_t)rec->dib_len + rec->vib_len) +
-                   ro.vo.len + (ro.rare ? rare_len(rec, &ro, NAME_BOUND) : 0u);
+                   ro.vo.len + (ro.rare ? RARE_ROOM + 6u * (size_t)rec->text_unit_len : 0u);
     bool spare = room >= bound;
     if (!spare && room < (size_t)sep + record_len(rec, &ro)) {
         j->err = MB_ERR_NOSPACE;
@@ -1274,11 +1309,19 @@ static void error_object(mb_json_t *j, int err)
 }
 
 /*
- * The members that open a frame's object: "frame" to "ci" from the link layer and, with @p tpl,
- * "id" to "configuration" from its transport header. w_head() writes them, head_len() measures
- * them, which only a tight room needs: HEAD_ROOM bounds them.
+ * The opening of a frame's object: "{", the members "frame" to "ci" from the link layer, with
+ * @p tpl "id" to "configuration" from its transport header and, with @p records, the key of the
+ * records and the array's "[". Fixed parts are written as one literal each, with slots for the
+ * hex digits, the ID and the manufacturer's letters patched in. w_head() writes it, head_len()
+ * measures it, which only a tight room needs: HEAD_ROOM bounds it.
  */
-#define HEAD_ROOM 256u /* 234 bytes but two names, at most NAME_BOUND each */
+#define HEAD_ROOM 260u /* 157 bytes but two names, at most NAME_BOUND each */
+
+#define K_C       ",\"c\":\""
+#define K_CI      ",\"ci\":\""
+#define K_ID      "\",\"id\":\""
+#define K_MAN     "\",\"manufacturer\":\""
+#define K_RECORDS ",\"records\":["
 
 static bool has_link_address(const mb_frame_t *frame)
 {
@@ -1296,111 +1339,175 @@ static bool has_tpl_header(const mb_tpl_t *tpl)
     return tpl->info.header == MB_TPL_HEADER_SHORT || tpl->info.header == MB_TPL_HEADER_LONG;
 }
 
-static size_t head_len(const mb_frame_t *frame, const mb_tpl_t *tpl)
+/* 0..255 (link address, version, access number, status): at most one division. */
+static size_t len_u8(unsigned v) { return v < 10u ? 1u : v < 100u ? 2u : 3u; }
+
+static char *w_u8(char *o, unsigned v)
 {
-    name_out_t type = {mb_frame_type_name(frame->type), (unsigned)frame->type};
-    size_t len = LEN_LIT("\"frame\":") + name_len(&type);
-    if (has_link_address(frame)) {
-        len += LEN_LIT(",\"c\":") + len_hex(1) + LEN_LIT(",\"a\":") + len_uint(frame->a);
+    if (v < 10u) {
+        *o = (char)('0' + (char)v);
+        return o + 1;
     }
-    if (has_ci(frame)) {
-        len += LEN_LIT(",\"ci\":") + len_hex(1);
+    if (v >= 100u) {
+        unsigned h = v / 100u;
+        *o++ = (char)('0' + (char)h);
+        v -= 100u * h;
     }
-    if (tpl != NULL && tpl->has_address) {
-        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
-        len += LEN_LIT(",\"id\":\"12345678\",\"manufacturer\":\"ABC\",\"version\":") +
-               len_uint(tpl->address.version) + LEN_LIT(",\"medium\":") + name_len(&medium);
-    }
-    if (tpl != NULL && has_tpl_header(tpl)) {
-        len += LEN_LIT(",\"access\":,\"status\":,\"configuration\":") + len_uint(tpl->access) +
-               len_uint(tpl->status) + len_uint(tpl->config);
-    }
-    return len;
+    o[0] = digit_pairs[2u * v];
+    o[1] = digit_pairs[2u * v + 1u];
+    return o + 2;
 }
 
-static char *w_head(char *o, const mb_frame_t *frame, const mb_tpl_t *tpl)
+/* The ID's 8 digits (as mb_id_text()) and the manufacturer's letters (as mb_manufacturer_text()).
+ */
+static void put_id(char *o, uint32_t id)
+{
+    for (unsigned i = 0; i < 8u; i++) {
+        o[i] = upper_digits[(id >> (28u - 4u * i)) & 0xFu];
+    }
+}
+
+static void put_manufacturer(char *o, unsigned code)
+{
+    for (unsigned i = 0; i < 3u; i++) {
+        unsigned letter = (code >> (10u - 5u * i)) & 0x1Fu;
+        o[i] = letter - 1u < 26u ? (char)('@' + (char)letter) : '?';
+    }
+}
+
+static size_t head_len(const mb_frame_t *frame, const mb_tpl_t *tpl, bool records)
 {
     name_out_t type = {mb_frame_type_name(frame->type), (unsigned)frame->type};
-    o = W_LIT(o, "\"frame\":");
-    o = w_name(o, &type);
+    size_t len = LEN_LIT("{\"frame\":") + name_len(&type);
     if (has_link_address(frame)) {
-        o = W_LIT(o, ",\"c\":");
-        o = w_hex(o, &frame->c, 1);
-        o = W_LIT(o, ",\"a\":");
-        o = w_uint(o, frame->a);
+        len += LEN_LIT(K_C "00\",\"a\":") + len_u8(frame->a);
     }
     if (has_ci(frame)) {
-        o = W_LIT(o, ",\"ci\":");
-        o = w_hex(o, &frame->ci, 1);
+        len += LEN_LIT(K_CI "00\"");
     }
     if (tpl != NULL && tpl->has_address) {
-        /* The texts are written in place: their NULs fall where the closing quotes go. */
         name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
-        o = W_LIT(o, ",\"id\":\"");
-        mb_id_text(tpl->address.id, o);
-        o = W_LIT(o + 8, "\",\"manufacturer\":\"");
-        (void)mb_manufacturer_text(tpl->address.manufacturer, o);
-        o = W_LIT(o + 3, "\",\"version\":");
-        o = w_uint(o, tpl->address.version);
+        len += LEN_LIT(K_ID "12345678" K_MAN "ABC\",\"version\":,\"medium\":") +
+               len_u8(tpl->address.version) + name_len(&medium);
+    }
+    if (tpl != NULL && has_tpl_header(tpl)) {
+        len += LEN_LIT(",\"access\":,\"status\":,\"configuration\":") + len_u8(tpl->access) +
+               len_u8(tpl->status) + len_uint(tpl->config);
+    }
+    return records ? len + LEN_LIT(K_RECORDS) : len;
+}
+
+static char *w_head(char *o, const mb_frame_t *frame, const mb_tpl_t *tpl, bool records)
+{
+#if MB_ENABLE_TEXT
+    if (frame->type == MB_FRAME_LONG) { /* mb_frame_type_name(), as one literal */
+        o = W_LIT(o, "{\"frame\":\"long\"");
+    } else
+#endif
+    {
+        name_out_t type = {mb_frame_type_name(frame->type), (unsigned)frame->type};
+        o = W_LIT(o, "{\"frame\":");
+        o = w_name(o, &type);
+    }
+    if (has_link_address(frame)) {
+        o = W_LIT(o, K_C "00\",\"a\":");
+        put_hex2(o - LEN_LIT("00\",\"a\":"), frame->c);
+        o = w_u8(o, frame->a);
+    }
+    if (tpl != NULL && tpl->has_address) { /* with a CI field */
+        char *at = o;
+        o = W_LIT(o, K_CI "00" K_ID "12345678" K_MAN "ABC\",\"version\":");
+        put_hex2(at + LEN_LIT(K_CI), frame->ci);
+        put_id(at + LEN_LIT(K_CI "00" K_ID), tpl->address.id);
+        put_manufacturer(at + LEN_LIT(K_CI "00" K_ID "12345678" K_MAN), tpl->address.manufacturer);
+        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
+        o = w_u8(o, tpl->address.version);
         o = W_LIT(o, ",\"medium\":");
         o = w_name(o, &medium);
+    } else if (has_ci(frame)) {
+        o = W_LIT(o, K_CI "00\"");
+        put_hex2(o - 3, frame->ci);
     }
     if (tpl != NULL && has_tpl_header(tpl)) {
         o = W_LIT(o, ",\"access\":");
-        o = w_uint(o, tpl->access);
+        o = w_u8(o, tpl->access);
         o = W_LIT(o, ",\"status\":");
-        o = w_uint(o, tpl->status);
+        o = w_u8(o, tpl->status);
         o = W_LIT(o, ",\"configuration\":");
         o = w_uint(o, tpl->config);
+    }
+    if (records) {
+        o = W_LIT(o, K_RECORDS);
     }
     return o;
 }
 
-/* The head as the first members of the frame's object (see w_head()). */
-static void head(mb_json_t *j, const mb_frame_t *frame, const mb_tpl_t *tpl)
+/*
+ * A frame's document opened with its head, in a writer just initialised: the frame's object
+ * holds members, and with @p records the array of records is open (the level after it).
+ */
+static void head(mb_json_t *j, const mb_frame_t *frame, const mb_tpl_t *tpl, bool records)
 {
-    cursor_t c = cursor_begin(j);
-    key_item(j, &c);
-    if (!c.full) {
-        if ((size_t)(c.end - c.o) < HEAD_ROOM && (size_t)(c.end - c.o) < head_len(frame, tpl)) {
-            c.full = true;
-        } else {
-            c.o = w_head(c.o, frame, tpl);
-        }
+    j->depth = records ? 2u : 1u;
+    j->has_item = OBJECT_BIT(1u) | ITEM_BIT(1u);
+    if (j->err != MB_OK) {
+        return;
     }
-    cursor_end(j, &c);
+    size_t room = j->cap - 1u;
+    if (room < HEAD_ROOM && room < head_len(frame, tpl, records)) {
+        j->err = MB_ERR_NOSPACE;
+        return;
+    }
+    j->len = (size_t)(w_head(j->buf, frame, tpl, records) - j->buf);
 }
 
-/* Records of the application data; @return MB_OK or the iterator's error. */
+/*
+ * Records of the application data, into the array that head() opened; on success the array, the
+ * members after it and the frame's object are closed. @return MB_OK or the iterator's error.
+ */
 static int records(mb_json_t *j, const uint8_t *apl, size_t len, unsigned options)
 {
     mb_records_t it;
     mb_record_t rec;
     int r;
     mb_records_init(&it, apl, len, options);
-    lit_key_array(j, "\"records\":[", LEN_LIT("\"records\":["));
     if ((r = mb_records_next(&it, &rec)) == 1) {
-        mb_json_record(j, &rec);
+        if (j->err == MB_OK) {
+            record(j, &rec, 0);
+        }
+        j->has_item |= ITEM_BIT(2u);
         while ((r = mb_records_next(&it, &rec)) == 1) {
             if (j->err == MB_OK) {
-                record(j, &rec, 1); /* the array holds the first */
+                record(j, &rec, 1);
             }
         }
     }
     if (r >= 0) {
-        /* The array's end and the next member in one piece: both are known. */
-        cursor_t c = cursor_begin(j);
+        /* The array's end, the members after it and the object's end in one piece. */
+        j->depth = 0;
+        if (j->err != MB_OK) {
+            return MB_OK;
+        }
+        size_t n = it.more_records_follow ? LEN_LIT("],\"more_records_follow\":true}")
+                                          : LEN_LIT("],\"more_records_follow\":false}");
+        size_t m = it.manufacturer_len;
+        size_t total = m > 0u ? n + LEN_LIT(",\"manufacturer_data\":") + len_hex(m) : n;
+        if (j->cap - 1u - j->len < total) {
+            j->err = MB_ERR_NOSPACE;
+            return MB_OK;
+        }
+        char *o = j->buf + j->len;
         if (it.more_records_follow) {
-            C_LIT(&c, "],\"more_records_follow\":true");
+            o = W_LIT(o, "],\"more_records_follow\":true");
         } else {
-            C_LIT(&c, "],\"more_records_follow\":false");
+            o = W_LIT(o, "],\"more_records_follow\":false");
         }
-        cursor_end(j, &c);
-        j->depth--; /* the frame's object, which already holds members */
-        if (it.manufacturer_len > 0u) {
-            KEY(j, "manufacturer_data");
-            mb_json_hex(j, it.manufacturer_data, it.manufacturer_len);
+        if (m > 0u) {
+            o = W_LIT(o, ",\"manufacturer_data\":");
+            o = w_hex(o, it.manufacturer_data, m);
         }
+        *o++ = '}';
+        j->len = (size_t)(o - j->buf);
         return MB_OK;
     }
     mb_json_end_array(j);
@@ -1469,32 +1576,31 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
         return MB_ERR_ARG;
     }
     mb_json_init(&j, out, cap);
-    mb_json_begin_object(&j);
     if (has_ci(frame)) {
         mb_tpl_t tpl;
         int err = mb_tpl_decode(frame->ci, frame->data, frame->data_len, &tpl);
-        head(&j, frame, err == MB_OK ? &tpl : NULL);
-        if (err != MB_OK) {
+        bool plain_records = err == MB_OK && tpl.info.content == MB_CI_RECORDS &&
+                             mb_cf_security_mode(tpl.config) == 0u;
+        head(&j, frame, err == MB_OK ? &tpl : NULL, plain_records);
+        if (plain_records) {
+            if (tpl.info.direction == MB_CI_TO_METER) {
+                options |= MB_RECORDS_TO_METER;
+            }
+            result = records(&j, tpl.apl, tpl.apl_len, options);
+        } else if (err != MB_OK) {
             KEY(&j, "error");
             error_object(&j, err);
             mb_json_end_object(&j);
             result = err;
         } else {
             switch (tpl.info.content) {
-            case MB_CI_RECORDS:
-                if (mb_cf_security_mode(tpl.config) != 0u) {
-                    KEY(&j, "encrypted");
-                    mb_json_bool(&j, true);
-                    KEY(&j, "security_mode");
-                    mb_json_uint(&j, mb_cf_security_mode(tpl.config));
-                    KEY(&j, "data");
-                    mb_json_hex(&j, tpl.apl, tpl.apl_len);
-                    break;
-                }
-                if (tpl.info.direction == MB_CI_TO_METER) {
-                    options |= MB_RECORDS_TO_METER;
-                }
-                result = records(&j, tpl.apl, tpl.apl_len, options);
+            case MB_CI_RECORDS: /* encrypted */
+                KEY(&j, "encrypted");
+                mb_json_bool(&j, true);
+                KEY(&j, "security_mode");
+                mb_json_uint(&j, mb_cf_security_mode(tpl.config));
+                KEY(&j, "data");
+                mb_json_hex(&j, tpl.apl, tpl.apl_len);
                 break;
             case MB_CI_APP_ERROR:
                 KEY(&j, "app_error");
@@ -1523,9 +1629,11 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
             }
         }
     } else {
-        head(&j, frame, NULL);
+        head(&j, frame, NULL, false);
     }
-    mb_json_end_object(&j);
+    if (j.depth != 0u) { /* records() closes the object itself */
+        mb_json_end_object(&j);
+    }
     if (decode_error != NULL) {
         *decode_error = result;
     }

@@ -977,6 +977,26 @@ static void expect_frame(const frame_job_t *fj, const char *want, int decode_err
 
 #define FIELDS0 "\"storage\":0,\"tariff\":0,\"subunit\":0,\"function\":" NM("instantaneous", 0)
 
+/*
+ * The head's slots and small integers: ID digits A..F, manufacturer letters out of range ("?"),
+ * three-digit address, version, access number and status; no records.
+ */
+static void frame_head_fields(void **state)
+{
+    (void)state;
+    frame_job_t fj;
+    long_frame(&fj, 0x08, 0x99, 0x72, "4D 3C 2B 1A FF FF 64 07 FF 80 00 00");
+    expect_frame(
+        &fj,
+        FRAME_HEAD("08", "153",
+                   "72") ",\"id\":\"1A2B3C4D\",\"manufacturer\":\"???\","
+                         "\"version\":100,\"medium\":" NM(
+                             "water",
+                             7) ",\"access\":255,\"status\":128,"
+                                "\"configuration\":0,\"records\":[],\"more_records_follow\":false}",
+        MB_OK);
+}
+
 static void frame_gas_meter(void **state)
 {
     (void)state;
@@ -1320,6 +1340,7 @@ int main(void)
         cmocka_unit_test(record_optional_members),
         cmocka_unit_test(record_codes_without_names),
         cmocka_unit_test(records_in_array),
+        cmocka_unit_test(frame_head_fields),
         cmocka_unit_test(frame_gas_meter),
         cmocka_unit_test(frame_record_variety),
         cmocka_unit_test(frame_no_records),
