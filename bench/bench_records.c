@@ -4,8 +4,8 @@
  *   (a) decode: link frame, transport header and every record to quantity, unit and exact value
  *   (b) json:   the same, written as the JSON of 'meterbus decode'
  *
- * The telegram set is the libmbus corpus (test-frames/*.hex under the folder named by the first
- * argument, 76 real telegrams) when present, else the project's own telegrams below.
+ * The telegram set is the libmbus corpus (the .hex files of test-frames under the folder named by
+ * the first argument, 76 real telegrams) when present, else the project's own telegrams below.
  *
  *   meterbus-bench-records [CORPUS_DIR [ITERATIONS [decode|json]]]
  *   bench/run                  runs it under callgrind too: instructions per telegram

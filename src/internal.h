@@ -58,6 +58,9 @@ typedef struct mb_vib {
  */
 int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
                           mb_vib_t *vib);
+/* The same without first trying mb_internal_vib_simple(), for a caller that just did. */
+int mb_internal_vib_parse_full(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
+                               mb_vib_t *vib);
 
 /* One entry of the VIF tables: quantity, unit, decimal exponent (or the 2^-12 marker). */
 typedef struct mb_internal_vif_entry {
@@ -66,8 +69,17 @@ typedef struct mb_internal_vif_entry {
     int8_t exponent;  /* decimal exponent, or -128 for heat cost allocator factors */
 } mb_internal_vif_entry_t;
 
+/* Traits of each quantity (records.c). */
+#define TR_DATE     0x01u /* the data is a date/time */
+#define TR_UNSIGNED 0x02u /* integers are type C (unsigned), not B */
+#define TR_OPAQUE   0x04u /* types K and L: kept as bytes */
+extern const uint8_t mb_internal_traits[MB_Q_COUNT_];
+
 /* True for quantities whose data is a date or time. */
-bool mb_internal_quantity_is_date(mb_quantity_t q);
+static inline bool mb_internal_quantity_is_date(mb_quantity_t q)
+{
+    return (unsigned)q < MB_Q_COUNT_ && (mb_internal_traits[q] & TR_DATE) != 0u;
+}
 
 /* The VIF tables (vif.c): primary, and the FB and FD extensions, indexed by the code & 0x7F. */
 extern const mb_internal_vif_entry_t mb_internal_vif_primary[128];
@@ -141,6 +153,9 @@ static inline mb_internal_name_t mb_internal_name_at(uint16_t entry)
 #else
 #define MB_INTERNAL_NAME(index, code) ((void)(code), (mb_internal_name_t){"", 0})
 #endif
+
+/* The device type (medium) name, as mb_medium_name(), with its length. */
+mb_internal_name_t mb_internal_medium_name(uint8_t medium);
 
 static inline mb_internal_name_t mb_internal_quantity_name(mb_quantity_t q)
 {

@@ -294,8 +294,11 @@ static unsigned count_digits(uint64_t v)
     if (v < 10000u) {
         return v < 100u ? (v < 10u ? 1u : 2u) : (v < 1000u ? 3u : 4u);
     }
-    unsigned n = 5;
-    uint64_t p = 100000u;
+    if (v < 100000000u) { /* meter readings: up to 8 digits */
+        return v < 1000000u ? (v < 100000u ? 5u : 6u) : (v < 10000000u ? 7u : 8u);
+    }
+    unsigned n = 9;
+    uint64_t p = 1000000000u;
     while (v >= p && n < 20u) { /* 10^19 is the last power that fits */
         n++;
         p *= 10u;
@@ -354,10 +357,17 @@ static size_t len_num(const num_t *n)
 
 static char *w_zeros(char *o, size_t k)
 {
-    while (k-- > 0u) {
-        *o++ = '0';
+    /* Usually 0..3 zeros: stores of four and a tail, not a call to memset. */
+    for (; k >= 4u; k -= 4u, o += 4) {
+        mb_internal_copy((uint8_t *)o, (const uint8_t *)"0000", 4);
     }
-    return o;
+    switch (k) {
+    case 3: o[2] = '0'; /* fall through */
+    case 2: o[1] = '0'; /* fall through */
+    case 1: o[0] = '0'; break;
+    default: break;
+    }
+    return o + k;
 }
 
 /* Written in place: the fraction's digits last first, the point, then the integer's. */
@@ -486,8 +496,9 @@ static bool num_real(num_t *n, float f, int exponent)
 
 static void two_digits(char *out, unsigned v)
 {
-    out[0] = (char)('0' + (char)(v / 10u % 10u));
-    out[1] = (char)('0' + (char)(v % 10u));
+    v %= 100u; /* a caller's record may hold anything */
+    out[0] = digit_pairs[2u * v];
+    out[1] = digit_pairs[2u * v + 1u];
 }
 
 /* ISO 8601 with quotes: "2008-05-31T23:50", "2008-05-31", "23:50:12", ... @return length. */
@@ -1386,9 +1397,9 @@ static size_t head_len(const mb_frame_t *frame, const mb_tpl_t *tpl, bool record
         len += LEN_LIT(K_CI "00\"");
     }
     if (tpl != NULL && tpl->has_address) {
-        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
         len += LEN_LIT(K_ID "12345678" K_MAN "ABC\",\"version\":,\"medium\":") +
-               len_u8(tpl->address.version) + name_len(&medium);
+               len_u8(tpl->address.version) +
+               len_known_name(mb_internal_medium_name(tpl->address.medium), tpl->address.medium);
     }
     if (tpl != NULL && has_tpl_header(tpl)) {
         len += LEN_LIT(",\"access\":,\"status\":,\"configuration\":") + len_u8(tpl->access) +
@@ -1420,10 +1431,11 @@ static char *w_head(char *o, const mb_frame_t *frame, const mb_tpl_t *tpl, bool 
         put_hex2(at + LEN_LIT(K_CI), frame->ci);
         put_id(at + LEN_LIT(K_CI "00" K_ID), tpl->address.id);
         put_manufacturer(at + LEN_LIT(K_CI "00" K_ID "12345678" K_MAN), tpl->address.manufacturer);
-        name_out_t medium = {mb_medium_name(tpl->address.medium), tpl->address.medium};
         o = w_u8(o, tpl->address.version);
         o = W_LIT(o, ",\"medium\":");
-        o = w_name(o, &medium);
+        /* not w_name_text()'s fixed-size copy: medium names are not in the spare-padded block */
+        o = w_known_name(o, mb_internal_medium_name(tpl->address.medium), tpl->address.medium,
+                         false);
     } else if (has_ci(frame)) {
         o = W_LIT(o, K_CI "00\"");
         put_hex2(o - 3, frame->ci);

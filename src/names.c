@@ -336,51 +336,55 @@ static const char *const action_names[0x10] = {
     NULL,
 };
 
-/* Device type (medium) of the transport header, EN 13757-7. */
-static const char *const medium_names[0x39] = {
-    [0x00] = "other",
-    [0x01] = "oil",
-    [0x02] = "electricity",
-    [0x03] = "gas",
-    [0x04] = "heat_outlet",
-    [0x05] = "steam",
-    [0x06] = "warm_water",
-    [0x07] = "water",
-    [0x08] = "heat_cost_allocator",
-    [0x09] = "compressed_air",
-    [0x0A] = "cooling_outlet",
-    [0x0B] = "cooling_inlet",
-    [0x0C] = "heat_inlet",
-    [0x0D] = "heat_cooling",
-    [0x0E] = "bus_system_component",
-    [0x0F] = "unknown_medium",
-    [0x10] = "irrigation_water",
-    [0x11] = "water_data_logger",
-    [0x12] = "gas_data_logger",
-    [0x13] = "gas_converter",
-    [0x14] = "calorific_value",
-    [0x15] = "hot_water",
-    [0x16] = "cold_water",
-    [0x17] = "dual_register_water",
-    [0x18] = "pressure",
-    [0x19] = "ad_converter",
-    [0x1A] = "smoke_detector",
-    [0x1B] = "room_sensor",
-    [0x1C] = "gas_detector",
-    [0x20] = "breaker",
-    [0x21] = "valve",
-    [0x25] = "customer_unit",
-    [0x28] = "waste_water",
-    [0x29] = "garbage",
-    [0x2A] = "carbon_dioxide",
-    [0x30] = "service_unit",
-    [0x31] = "communication_controller",
-    [0x32] = "unidirectional_repeater",
-    [0x33] = "bidirectional_repeater",
-    [0x36] = "radio_converter_system",
-    [0x37] = "radio_converter_meter",
-    [0x38] = "wired_converter_meter",
-};
+/* Device type (medium) of the transport header, EN 13757-7; with lengths for the JSON writer. */
+#define MEDIUM_NAMES(X)                 \
+    X(0x00, "other")                    \
+    X(0x01, "oil")                      \
+    X(0x02, "electricity")              \
+    X(0x03, "gas")                      \
+    X(0x04, "heat_outlet")              \
+    X(0x05, "steam")                    \
+    X(0x06, "warm_water")               \
+    X(0x07, "water")                    \
+    X(0x08, "heat_cost_allocator")      \
+    X(0x09, "compressed_air")           \
+    X(0x0A, "cooling_outlet")           \
+    X(0x0B, "cooling_inlet")            \
+    X(0x0C, "heat_inlet")               \
+    X(0x0D, "heat_cooling")             \
+    X(0x0E, "bus_system_component")     \
+    X(0x0F, "unknown_medium")           \
+    X(0x10, "irrigation_water")         \
+    X(0x11, "water_data_logger")        \
+    X(0x12, "gas_data_logger")          \
+    X(0x13, "gas_converter")            \
+    X(0x14, "calorific_value")          \
+    X(0x15, "hot_water")                \
+    X(0x16, "cold_water")               \
+    X(0x17, "dual_register_water")      \
+    X(0x18, "pressure")                 \
+    X(0x19, "ad_converter")             \
+    X(0x1A, "smoke_detector")           \
+    X(0x1B, "room_sensor")              \
+    X(0x1C, "gas_detector")             \
+    X(0x20, "breaker")                  \
+    X(0x21, "valve")                    \
+    X(0x25, "customer_unit")            \
+    X(0x28, "waste_water")              \
+    X(0x29, "garbage")                  \
+    X(0x2A, "carbon_dioxide")           \
+    X(0x30, "service_unit")             \
+    X(0x31, "communication_controller") \
+    X(0x32, "unidirectional_repeater")  \
+    X(0x33, "bidirectional_repeater")   \
+    X(0x36, "radio_converter_system")   \
+    X(0x37, "radio_converter_meter")    \
+    X(0x38, "wired_converter_meter")
+
+#define MEDIUM_NAME(code, str) [code] = str,
+#define MEDIUM_LEN(code, str)  [code] = (uint8_t)(sizeof(str) - 1u),
+static const char *const medium_names[0x39] = {MEDIUM_NAMES(MEDIUM_NAME)};
+static const uint8_t medium_lengths[0x39] = {MEDIUM_NAMES(MEDIUM_LEN)};
 
 /* Application errors, CI 0x70. */
 static const char *const app_error_names[10] = {
@@ -446,16 +450,23 @@ const char *mb_record_error_name(uint8_t error) { return NAME_OF(record_error_na
 
 const char *mb_action_name(uint8_t action) { return NAME_OF(action_names, action); }
 
-const char *mb_medium_name(uint8_t medium)
+mb_internal_name_t mb_internal_medium_name(uint8_t medium)
 {
-    const char *name = NAME_OF(medium_names, medium);
 #if MB_ENABLE_TEXT
-    if (name[0] == '\0') {
-        name = "reserved";
+    if (medium < sizeof medium_names / sizeof medium_names[0] && medium_names[medium] != NULL) {
+        mb_internal_name_t name = {medium_names[medium], medium_lengths[medium]};
+        return name;
     }
+    mb_internal_name_t reserved = {"reserved", 8};
+    return reserved;
+#else
+    (void)medium;
+    mb_internal_name_t none = {"", 0};
+    return none;
 #endif
-    return name;
 }
+
+const char *mb_medium_name(uint8_t medium) { return mb_internal_medium_name(medium).s; }
 
 const char *mb_app_error_name(uint8_t code) { return NAME_OF(app_error_names, code); }
 

@@ -10,11 +10,7 @@
 
 /* ---- quantity traits ---------------------------------------------------------------------- */
 
-#define TR_DATE     0x01u /* the data is a date/time */
-#define TR_UNSIGNED 0x02u /* integers are type C (unsigned), not B */
-#define TR_OPAQUE   0x04u /* types K and L: kept as bytes */
-
-static const uint8_t traits[MB_Q_COUNT_] = {
+const uint8_t mb_internal_traits[MB_Q_COUNT_] = {
     [MB_Q_DATE] = TR_DATE,
     [MB_Q_DATE_TIME] = TR_DATE,
     [MB_Q_TARIFF_START] = TR_DATE,
@@ -41,14 +37,9 @@ static const uint8_t traits[MB_Q_COUNT_] = {
     [MB_Q_WEEK_NUMBER] = TR_UNSIGNED,
 };
 
-bool mb_internal_quantity_is_date(mb_quantity_t q)
-{
-    return (unsigned)q < MB_Q_COUNT_ && (traits[q] & TR_DATE) != 0u;
-}
-
 static bool is_unsigned(const mb_record_t *rec)
 {
-    return (traits[rec->quantity] & TR_UNSIGNED) != 0u ||
+    return (mb_internal_traits[rec->quantity] & TR_UNSIGNED) != 0u ||
            (rec->vife_flags & (MB_VIFE_TYPE_C | MB_VIFE_TYPE_D)) != 0u;
 }
 
@@ -444,7 +435,8 @@ static void scale_real(mb_value_t *v, const mb_vib_t *vib)
 /* Types that are kept as bytes whatever their coding: K and L by quantity, M (VIF 6D, LVAR). */
 static bool opaque(const mb_record_t *rec, const mb_vib_t *vib)
 {
-    return (traits[rec->quantity] & TR_OPAQUE) != 0u || (vib->is_date && rec->data_field == 0xDu);
+    return (mb_internal_traits[rec->quantity] & TR_OPAQUE) != 0u ||
+           (vib->is_date && rec->data_field == 0xDu);
 }
 
 static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
@@ -603,7 +595,7 @@ static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_
 static int read_vib_data(const uint8_t *p, size_t len, size_t pos, unsigned options,
                          mb_record_t *rec, mb_vib_t *vib, size_t *end)
 {
-    int vib_len = mb_internal_vib_parse(p + pos, len - pos, options, rec, vib);
+    int vib_len = mb_internal_vib_parse_full(p + pos, len - pos, options, rec, vib);
     if (vib_len < 0) {
         return vib_len;
     }

@@ -81,7 +81,7 @@ static const uint16_t ci_table[CI_LAST - CI_FIRST + 1u] = {
     [0xC5 - 0x50] = CI(LONG, SECURITY_TRANSFER, FROM_METER),
 };
 
-mb_ci_info_t mb_ci_info(uint8_t ci)
+static inline mb_ci_info_t ci_info(uint8_t ci)
 {
     unsigned packed = 0;
     if (ci >= 0xA0u && ci <= 0xB7u) {
@@ -97,6 +97,8 @@ mb_ci_info_t mb_ci_info(uint8_t ci)
                          (mb_ci_direction_t)(packed >> 7)};
     return info;
 }
+
+mb_ci_info_t mb_ci_info(uint8_t ci) { return ci_info(ci); }
 
 /* ---- identification fields ---------------------------------------------------------------- */
 
@@ -161,7 +163,7 @@ int mb_tpl_decode(uint8_t ci, const uint8_t *data, size_t len, mb_tpl_t *tpl)
     static const mb_tpl_t empty = {0};
     *tpl = empty;
     tpl->ci = ci;
-    tpl->info = mb_ci_info(ci);
+    tpl->info = ci_info(ci);
     size_t pos = 0;
 
     /*

@@ -362,8 +362,8 @@ static int read_text_unit(const uint8_t *p, size_t len, size_t *pos, mb_record_t
 }
 
 /* Parse the VIB with the plain-text unit read after the VIF (legacy) or after the last VIFE. */
-static int vib_parse(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
-                     mb_vib_t *vib)
+int mb_internal_vib_parse_full(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
+                               mb_vib_t *vib)
 {
     size_t pos = 0;
     vif_entry_t entry;
@@ -463,5 +463,5 @@ int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_rec
                           mb_vib_t *vib)
 {
     int n = mb_internal_vib_simple(p, len, rec, vib);
-    return n > 0 ? n : vib_parse(p, len, options, rec, vib);
+    return n > 0 ? n : mb_internal_vib_parse_full(p, len, options, rec, vib);
 }
