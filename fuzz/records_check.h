@@ -308,6 +308,7 @@ static void rc_check_datetime(const mb_record_t *rec)
     CHECK(((dt->flags & MB_DT_PERIODIC) != 0u) == wildcard);
     CHECK(((dt->flags & MB_DT_EVERY_YEAR) != 0u) == (rec->data_len != 3u && y == 127u));
     CHECK(((rec->value.flags & MB_VALUE_INVALID) != 0u) == ((dt->flags & MB_DT_INVALID) != 0u));
+    CHECK(((rec->value.flags & MB_VALUE_PERIODIC) != 0u) == ((dt->flags & MB_DT_PERIODIC) != 0u));
 }
 
 /* ---- plain primary VIFs: the value the table gives ------------------------- */
@@ -477,7 +478,7 @@ static void rc_check_value(const mb_record_t *rec, const uint8_t *apl, size_t le
     bool lvar_bin = df == 0xDu && rec->lvar >= 0xE0u;
 
     CHECK((unsigned)v->kind <= (unsigned)MB_VALUE_BINARY);
-    CHECK((v->flags & ~0x0Fu) == 0u);
+    CHECK((v->flags & ~0x1Fu) == 0u);
     CHECK(rc_in_view(apl, len, v->bytes, v->bytes == NULL ? 0u : v->len));
 
     bool as_bytes = v->kind == MB_VALUE_TEXT || v->kind == MB_VALUE_BINARY ||

@@ -507,13 +507,20 @@ static size_t format_date(char s[22], const mb_datetime_t *dt)
     size_t n = 0;
     s[n++] = '"';
     if ((dt->flags & MB_DT_HAS_DATE) != 0u) {
-        two_digits(s + n, dt->year / 100u);
-        two_digits(s + n + 2u, dt->year % 100u);
-        s[n + 4u] = '-';
-        two_digits(s + n + 5u, dt->month);
-        s[n + 7u] = '-';
-        two_digits(s + n + 8u, dt->day);
-        n += 10u;
+        if ((dt->flags & MB_DT_EVERY_YEAR) != 0u) { /* ISO 8601 month and day of no year */
+            s[n] = '-';
+            s[n + 1u] = '-';
+            n += 2u;
+        } else {
+            two_digits(s + n, dt->year / 100u);
+            two_digits(s + n + 2u, dt->year % 100u);
+            s[n + 4u] = '-';
+            n += 5u;
+        }
+        two_digits(s + n, dt->month);
+        s[n + 2u] = '-';
+        two_digits(s + n + 3u, dt->day);
+        n += 5u;
         if ((dt->flags & MB_DT_HAS_TIME) != 0u) {
             s[n++] = 'T';
         }
@@ -1080,7 +1087,7 @@ static bool member(const mb_record_t *rec, unsigned i, const char **key, size_t 
 /* What a record needs looked up and measured before it is written. */
 typedef struct record_out {
     uint32_t flags; /* named vife_flags */
-    bool rare;      /* text unit, optional members, flags, unknown VIFE or invalid value */
+    bool rare;      /* text unit, optional members, flags, unknown VIFE, invalid or periodic */
     bool members;   /* any of per, phase, limit, error, action */
     value_out_t vo;
 } record_out_t;
@@ -1091,7 +1098,7 @@ static void record_prepare(record_out_t *ro, const mb_record_t *rec)
     ro->rare = ((unsigned)rec->per | (unsigned)rec->phase | rec->limit | ro->flags |
                 (rec->flags & (MB_RECORD_TEXT_UNIT | MB_RECORD_ERROR | MB_RECORD_ACTION |
                                MB_RECORD_UNKNOWN_VIFE)) |
-                (rec->value.flags & MB_VALUE_INVALID)) != 0u;
+                (rec->value.flags & (MB_VALUE_INVALID | MB_VALUE_PERIODIC))) != 0u;
     ro->members = ro->rare && ((unsigned)rec->per | (unsigned)rec->phase | rec->limit |
                                (rec->flags & (MB_RECORD_ERROR | MB_RECORD_ACTION))) != 0u;
     value_prepare(&ro->vo, &rec->value);
@@ -1130,6 +1137,9 @@ static size_t rare_len(const mb_record_t *rec, const record_out_t *ro, size_t na
     if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
         len += LEN_LIT(",\"invalid\":true");
     }
+    if ((rec->value.flags & MB_VALUE_PERIODIC) != 0u) {
+        len += LEN_LIT(",\"periodic\":true");
+    }
     return len;
 }
 
@@ -1166,6 +1176,9 @@ static char *w_rare(char *o, const mb_record_t *rec, const record_out_t *ro)
     if ((rec->value.flags & MB_VALUE_INVALID) != 0u) {
         o = W_LIT(o, ",\"invalid\":true");
     }
+    if ((rec->value.flags & MB_VALUE_PERIODIC) != 0u) {
+        o = W_LIT(o, ",\"periodic\":true");
+    }
     return o;
 }
 
@@ -1201,8 +1214,9 @@ static size_t record_len(const mb_record_t *rec, const record_out_t *ro)
  * quotes): keys and punctuation, five optional members with their names and 25 flags of at most
  * 25 letters each, with quotes and commas.
  */
-#define RARE_ROOM                                                                         \
-    (LEN_LIT(",\"text_unit\":\"\",\"flags\":[],\"unknown_vife\":true,\"invalid\":true") + \
+#define RARE_ROOM                                                                      \
+    (LEN_LIT(",\"text_unit\":\"\",\"flags\":[],\"unknown_vife\":true,\"invalid\":true" \
+             ",\"periodic\":true") +                                                   \
      N_MEMBERS * (LEN_LIT(",\"action\":") + NAME_BOUND) + 25u * (25u + 3u))
 
 /*

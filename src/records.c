@@ -508,6 +508,9 @@ static int decode_value(mb_record_t *rec, const mb_vib_t *vib)
         if ((v->datetime.flags & MB_DT_INVALID) != 0u) {
             v->flags |= MB_VALUE_INVALID;
         }
+        if ((v->datetime.flags & MB_DT_PERIODIC) != 0u) {
+            v->flags |= MB_VALUE_PERIODIC;
+        }
         rec->unit = MB_UNIT_NONE;
         return MB_OK;
     }

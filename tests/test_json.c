@@ -684,6 +684,24 @@ static void record_value_kinds(void **state)
     rec.value.datetime = (mb_datetime_t){2327, 12, 1, 0, 0, 0, 0, 'F', MB_DT_HAS_DATE};
     rec.value.flags = MB_VALUE_INVALID;
     expect_program(build_record, &rec, REC_HEAD ",\"value\":\"2327-12-01\",\"invalid\":true}");
+
+    /*
+     * Wildcards: fields as sent and "periodic"; the year wildcard (year code 127, which reads as
+     * 2027) as ISO 8601's month and day of no year.
+     */
+    rec.value.flags = MB_VALUE_PERIODIC;
+    rec.value.datetime = (mb_datetime_t){2008, 5, 0, 0, 0, 0, 0, 'G', 0};
+    rec.value.datetime.flags = MB_DT_HAS_DATE | MB_DT_PERIODIC;
+    expect_program(build_record, &rec, REC_HEAD ",\"value\":\"2008-05-00\",\"periodic\":true}");
+    rec.value.datetime = (mb_datetime_t){2027, 1, 1, 0, 0, 0, 0, 'G', 0};
+    rec.value.datetime.flags = MB_DT_HAS_DATE | MB_DT_PERIODIC | MB_DT_EVERY_YEAR;
+    expect_program(build_record, &rec, REC_HEAD ",\"value\":\"--01-01\",\"periodic\":true}");
+    rec.value.datetime = (mb_datetime_t){2127, 12, 24, 18, 0, 0, 0, 'F', 0};
+    rec.value.datetime.flags = MB_DT_HAS_DATE | MB_DT_HAS_TIME | MB_DT_PERIODIC | MB_DT_EVERY_YEAR;
+    expect_program(build_record, &rec, REC_HEAD ",\"value\":\"--12-24T18:00\",\"periodic\":true}");
+    rec.value.datetime = (mb_datetime_t){0, 0, 0, 31, 63, 0, 0, 'J', 0};
+    rec.value.datetime.flags = MB_DT_HAS_TIME | MB_DT_HAS_SECOND | MB_DT_PERIODIC;
+    expect_program(build_record, &rec, REC_HEAD ",\"value\":\"31:63:00\",\"periodic\":true}");
 }
 
 #if MB_ENABLE_REAL32

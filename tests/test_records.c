@@ -2250,7 +2250,9 @@ static void expect_date(const char *hex, uint8_t type, unsigned year, unsigned m
                  minute, second, weekday, flags);
     }
     assert_int_equal(rec.unit, MB_UNIT_NONE);
-    assert_int_equal(rec.value.flags, (flags & MB_DT_INVALID) != 0u ? MB_VALUE_INVALID : 0u);
+    assert_int_equal(rec.value.flags,
+                     ((flags & MB_DT_INVALID) != 0u ? MB_VALUE_INVALID : 0u) |
+                         ((flags & MB_DT_PERIODIC) != 0u ? MB_VALUE_PERIODIC : 0u));
 }
 
 #define DT_F (MB_DT_HAS_DATE | MB_DT_HAS_TIME)

@@ -73,7 +73,9 @@ int mb_json_finish(mb_json_t *j);
 /**
  * Write one record as an object: "dif", "vif" (hex of the raw bytes), "storage", "tariff",
  * "subunit", "function", "quantity", "unit", "value", and when present "text_unit", "per",
- * "phase", "limit", "error", "action", "flags" (names of the combinable VIFEs), "invalid".
+ * "phase", "limit", "error", "action", "flags" (names of the combinable VIFEs), "unknown_vife",
+ * "invalid", "periodic" (a date with an "every" wildcard: day 00, month 15, hour 31, minute or
+ * second 63 are written as sent; every year is ISO 8601's "--MM-DD", with no year).
  * The value is a number in the unit named, a string (ISO 8601 date/time, text, hex for binary and
  * for BCD with hex digits), or null for no data.
  */

@@ -221,6 +221,8 @@ typedef enum mb_value_kind {
  * bytes.
  */
 #define MB_VALUE_OVERFLOW 0x08u
+/** A date with an "every" wildcard (datetime.flags has MB_DT_PERIODIC). */
+#define MB_VALUE_PERIODIC 0x10u
 
 #define MB_DT_HAS_DATE    0x01u /**< year, month, day are set */
 #define MB_DT_HAS_TIME    0x02u /**< hour and minute are set */
