@@ -72,19 +72,6 @@ static const char *corpus_dir;
 
 /* ---- files -------------------------------------------------------------------------------- */
 
-/* Read a whole file (up to cap-1 bytes) as a string; false when it cannot be opened. */
-static bool read_text(const char *path, char *out, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = 0;
-    if (f != NULL) {
-        n = fread(out, 1, cap - 1, f);
-        fclose(f);
-    }
-    out[n] = '\0';
-    return f != NULL;
-}
-
 typedef struct name_list {
     char name[MAX_FILES][128];
     size_t n;
@@ -127,7 +114,7 @@ static bool read_sibling(const char *sub, const char *hex_name, const char *suff
     char path[1024];
     snprintf(path, sizeof path, "%s/%s/%.*s%s", corpus_dir, sub, (int)(strlen(hex_name) - 4),
              hex_name, suffix);
-    return read_text(path, out, cap);
+    return mbt_read_text(path, out, cap);
 }
 
 /* Decode the frame of sub/name into buf; it must be one complete, valid frame. */
@@ -136,7 +123,7 @@ static void decode_frame(const char *sub, const char *name, uint8_t *buf, mb_fra
     static char text[TEXT_MAX];
     char path[1024];
     snprintf(path, sizeof path, "%s/%s/%s", corpus_dir, sub, name);
-    assert_true(read_text(path, text, sizeof text));
+    assert_true(mbt_read_text(path, text, sizeof text));
     int n = mbt_hex(text, buf, MB_FRAME_MAX_LEN + 16);
     if (n <= 0) {
         fail_msg("%s: not hex", name);
@@ -289,7 +276,7 @@ static void load_known(void)
                  slash == NULL ? 1 : (int)(slash - src), slash == NULL ? "." : src);
         path = fallback;
     }
-    if (!read_text(path, text, sizeof text)) {
+    if (!mbt_read_text(path, text, sizeof text)) {
         fail_msg("cannot read the list of known differences %s", path);
     }
     known_n = 0;
@@ -1250,7 +1237,7 @@ static void unsupported_frames(void **state)
         mb_records_t it;
         mb_record_t r;
         snprintf(path, sizeof path, "%s/unsupported-frames/%s", corpus_dir, name);
-        assert_true(read_text(path, text, sizeof text));
+        assert_true(mbt_read_text(path, text, sizeof text));
         if (strcmp(name, "invalid_length.hex") == 0) {
             int n = mbt_hex(text, buf, sizeof buf);
             assert_int_equal(n, 6);

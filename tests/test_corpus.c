@@ -46,18 +46,6 @@ typedef struct corpus_file {
 
 static const char *corpus_dir;
 
-/* Read up to cap-1 bytes of a file as a string; "" when it cannot be opened. */
-static void read_text(const char *path, char *out, size_t cap)
-{
-    FILE *f = fopen(path, "rb");
-    size_t n = 0;
-    if (f != NULL) {
-        n = fread(out, 1, cap - 1, f);
-        fclose(f);
-    }
-    out[n] = '\0';
-}
-
 static int by_name(const void *a, const void *b)
 {
     return strcmp(((const corpus_file_t *)a)->name, ((const corpus_file_t *)b)->name);
@@ -82,9 +70,9 @@ static size_t load(const char *sub, corpus_file_t *files, size_t cap)
         assert_true(len < sizeof files[n].name);
         strcpy(files[n].name, e->d_name);
         snprintf(path, sizeof path, "%s/%s/%s", corpus_dir, sub, e->d_name);
-        read_text(path, files[n].text, TEXT_MAX);
+        (void)mbt_read_text(path, files[n].text, TEXT_MAX);
         snprintf(path, sizeof path, "%s/%s/%.*s.xml", corpus_dir, sub, (int)(len - 4), e->d_name);
-        read_text(path, files[n].xml, TEXT_MAX);
+        (void)mbt_read_text(path, files[n].xml, TEXT_MAX);
         n++;
         errno = 0;
     }

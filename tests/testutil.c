@@ -1,5 +1,7 @@
 #include "testutil.h"
 
+#include <stdio.h>
+
 static int hex_digit(char c)
 {
     if (c >= '0' && c <= '9') {
@@ -53,3 +55,15 @@ uint32_t mbt_rand(uint32_t *state)
 }
 
 uint32_t mbt_rand_below(uint32_t *state, uint32_t n) { return mbt_rand(state) % n; }
+
+bool mbt_read_text(const char *path, char *out, size_t cap)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = 0;
+    if (f != NULL) {
+        n = fread(out, 1, cap - 1, f);
+        fclose(f);
+    }
+    out[n] = '\0';
+    return f != NULL;
+}

@@ -1,7 +1,8 @@
-/* Helpers shared by the tests: hex parsing and a deterministic random generator. */
+/* Helpers shared by the tests: hex parsing, files, and a deterministic random generator. */
 #ifndef MB_TESTUTIL_H
 #define MB_TESTUTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,6 +12,9 @@
  * token, or more than @p cap bytes.
  */
 int mbt_hex(const char *text, uint8_t *out, size_t cap);
+
+/* Read up to cap-1 bytes of a file as a string ("" when it cannot be opened). @return opened. */
+bool mbt_read_text(const char *path, char *out, size_t cap);
 
 /* xorshift32: the same sequence on every platform for a given seed (seed must not be 0). */
 uint32_t mbt_rand(uint32_t *state);
