@@ -70,15 +70,15 @@ typedef struct mb_internal_vif_entry {
 } mb_internal_vif_entry_t;
 
 /* Traits of each quantity (records.c). */
-#define TR_DATE     0x01u /* the data is a date/time */
-#define TR_UNSIGNED 0x02u /* integers are type C (unsigned), not B */
-#define TR_OPAQUE   0x04u /* types K and L: kept as bytes */
+#define MB_INTERNAL_TR_DATE     0x01u /* the data is a date/time */
+#define MB_INTERNAL_TR_UNSIGNED 0x02u /* integers are type C (unsigned), not B */
+#define MB_INTERNAL_TR_OPAQUE   0x04u /* types K and L: kept as bytes */
 extern const uint8_t mb_internal_traits[MB_Q_COUNT_];
 
 /* True for quantities whose data is a date or time. */
 static inline bool mb_internal_quantity_is_date(mb_quantity_t q)
 {
-    return (unsigned)q < MB_Q_COUNT_ && (mb_internal_traits[q] & TR_DATE) != 0u;
+    return (unsigned)q < MB_Q_COUNT_ && (mb_internal_traits[q] & MB_INTERNAL_TR_DATE) != 0u;
 }
 
 /* The VIF tables (vif.c): primary, and the FB and FD extensions, indexed by the code & 0x7F. */

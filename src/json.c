@@ -1104,12 +1104,8 @@ static void record_prepare(record_out_t *ro, const mb_record_t *rec)
     value_prepare(&ro->vo, &rec->value);
 }
 
-/*
- * The length of the members that few records have (text_unit to invalid): exact, but that each
- * name of an optional member or flag counts @p name_room bytes, or its exact length when
- * @p name_room is 0.
- */
-static size_t rare_len(const mb_record_t *rec, const record_out_t *ro, size_t name_room)
+/* The exact length of the members that few records have (text_unit to periodic). */
+static size_t rare_len(const mb_record_t *rec, const record_out_t *ro)
 {
     size_t len = 0;
     if ((rec->flags & MB_RECORD_TEXT_UNIT) != 0u) {
@@ -1120,15 +1116,14 @@ static size_t rare_len(const mb_record_t *rec, const record_out_t *ro, size_t na
         size_t key_len;
         name_out_t name;
         if (member(rec, i, &key, &key_len, &name)) {
-            len += key_len + (name_room != 0u ? name_room : name_len(&name));
+            len += key_len + name_len(&name);
         }
     }
     uint32_t flags = ro->flags;
     if (flags != 0u) {
         len += LEN_LIT(",\"flags\":[]") - 1u; /* one comma after each name, one too many */
         for (uint32_t f = flags; f != 0u; f &= f - 1u) {
-            len += 1u +
-                   (name_room != 0u ? name_room : (flag_index[BIT_OF(f & (0u - f))] & 0x1Fu) + 2u);
+            len += 1u + (flag_index[BIT_OF(f & (0u - f))] & 0x1Fu) + 2u;
         }
     }
     if ((rec->flags & MB_RECORD_UNKNOWN_VIFE) != 0u) {
@@ -1199,7 +1194,7 @@ static size_t record_len(const mb_record_t *rec, const record_out_t *ro)
                  LEN_LIT(",\"unit\":") + mb_internal_unit_name(rec->unit).n + 2u +
                  LEN_LIT(",\"value\":") +
                  (ro->vo.how == VO_NUM ? len_num(&ro->vo.num) : ro->vo.len) + LEN_LIT("}");
-    return ro->rare ? len + rare_len(rec, ro, 0) : len;
+    return ro->rare ? len + rare_len(rec, ro) : len;
 }
 
 /*

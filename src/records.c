@@ -11,35 +11,35 @@
 /* ---- quantity traits ---------------------------------------------------------------------- */
 
 const uint8_t mb_internal_traits[MB_Q_COUNT_] = {
-    [MB_Q_DATE] = TR_DATE,
-    [MB_Q_DATE_TIME] = TR_DATE,
-    [MB_Q_TARIFF_START] = TR_DATE,
-    [MB_Q_BATTERY_CHANGE_DATE] = TR_DATE,
-    [MB_Q_DAYLIGHT_SAVING] = TR_OPAQUE,
-    [MB_Q_LISTENING_WINDOW] = TR_OPAQUE,
-    [MB_Q_FABRICATION_NUMBER] = TR_UNSIGNED,
-    [MB_Q_ENHANCED_IDENTIFICATION] = TR_UNSIGNED,
-    [MB_Q_BUS_ADDRESS] = TR_UNSIGNED,
-    [MB_Q_ACCESS_NUMBER] = TR_UNSIGNED,
-    [MB_Q_MEDIUM] = TR_UNSIGNED,
-    [MB_Q_MANUFACTURER] = TR_UNSIGNED,
-    [MB_Q_ERROR_FLAGS] = TR_UNSIGNED,
-    [MB_Q_ERROR_MASK] = TR_UNSIGNED,
-    [MB_Q_DIGITAL_OUTPUT] = TR_UNSIGNED,
-    [MB_Q_DIGITAL_INPUT] = TR_UNSIGNED,
-    [MB_Q_BAUD_RATE] = TR_UNSIGNED,
-    [MB_Q_RESPONSE_DELAY] = TR_UNSIGNED,
-    [MB_Q_RETRY] = TR_UNSIGNED,
-    [MB_Q_FIRST_STORAGE_NUMBER] = TR_UNSIGNED,
-    [MB_Q_LAST_STORAGE_NUMBER] = TR_UNSIGNED,
-    [MB_Q_STORAGE_BLOCK_SIZE] = TR_UNSIGNED,
-    [MB_Q_DAY_OF_WEEK] = TR_UNSIGNED,
-    [MB_Q_WEEK_NUMBER] = TR_UNSIGNED,
+    [MB_Q_DATE] = MB_INTERNAL_TR_DATE,
+    [MB_Q_DATE_TIME] = MB_INTERNAL_TR_DATE,
+    [MB_Q_TARIFF_START] = MB_INTERNAL_TR_DATE,
+    [MB_Q_BATTERY_CHANGE_DATE] = MB_INTERNAL_TR_DATE,
+    [MB_Q_DAYLIGHT_SAVING] = MB_INTERNAL_TR_OPAQUE,
+    [MB_Q_LISTENING_WINDOW] = MB_INTERNAL_TR_OPAQUE,
+    [MB_Q_FABRICATION_NUMBER] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_ENHANCED_IDENTIFICATION] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_BUS_ADDRESS] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_ACCESS_NUMBER] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_MEDIUM] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_MANUFACTURER] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_ERROR_FLAGS] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_ERROR_MASK] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_DIGITAL_OUTPUT] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_DIGITAL_INPUT] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_BAUD_RATE] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_RESPONSE_DELAY] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_RETRY] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_FIRST_STORAGE_NUMBER] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_LAST_STORAGE_NUMBER] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_STORAGE_BLOCK_SIZE] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_DAY_OF_WEEK] = MB_INTERNAL_TR_UNSIGNED,
+    [MB_Q_WEEK_NUMBER] = MB_INTERNAL_TR_UNSIGNED,
 };
 
 static bool is_unsigned(const mb_record_t *rec)
 {
-    return (mb_internal_traits[rec->quantity] & TR_UNSIGNED) != 0u ||
+    return (mb_internal_traits[rec->quantity] & MB_INTERNAL_TR_UNSIGNED) != 0u ||
            (rec->vife_flags & (MB_VIFE_TYPE_C | MB_VIFE_TYPE_D)) != 0u;
 }
 
@@ -335,23 +335,30 @@ static int lvar_len(uint8_t lvar)
     return -1;
 }
 
-/* An integer of n <= 8 bytes as the record's signedness has it. */
-static void decode_integer(const uint8_t *p, size_t n, const mb_record_t *rec, mb_value_t *v)
+/* A signed (type B) integer of 1..8 bytes, least significant first. */
+static inline int64_t read_signed(const uint8_t *p, size_t n)
 {
     uint64_t raw = read_le(p, n);
-    v->kind = MB_VALUE_NUMBER;
-    if (is_unsigned(rec)) {
-        if (raw > (uint64_t)INT64_MAX) {
-            v->flags |= MB_VALUE_OVERFLOW;
-            return;
-        }
-        v->mantissa = (int64_t)raw;
-        return;
-    }
     if (n < 8u && (raw >> (8u * n - 1u)) != 0u) {
         raw |= ~(uint64_t)0 << (8u * n); /* sign-extend */
     }
-    v->mantissa = (int64_t)raw; /* two's complement on every C99 target with int64_t */
+    return (int64_t)raw; /* two's complement on every C99 target with int64_t */
+}
+
+/* An integer of n <= 8 bytes as the record's signedness has it. */
+static void decode_integer(const uint8_t *p, size_t n, const mb_record_t *rec, mb_value_t *v)
+{
+    v->kind = MB_VALUE_NUMBER;
+    if (!is_unsigned(rec)) {
+        v->mantissa = read_signed(p, n);
+        return;
+    }
+    uint64_t raw = read_le(p, n);
+    if (raw > (uint64_t)INT64_MAX) {
+        v->flags |= MB_VALUE_OVERFLOW;
+        return;
+    }
+    v->mantissa = (int64_t)raw;
 }
 
 /* Apply the VIB's scaling to a number: exponent, 2^-12, offset, then minutes to seconds etc. */
@@ -435,7 +442,7 @@ static void scale_real(mb_value_t *v, const mb_vib_t *vib)
 /* Types that are kept as bytes whatever their coding: K and L by quantity, M (VIF 6D, LVAR). */
 static bool opaque(const mb_record_t *rec, const mb_vib_t *vib)
 {
-    return (mb_internal_traits[rec->quantity] & TR_OPAQUE) != 0u ||
+    return (mb_internal_traits[rec->quantity] & MB_INTERNAL_TR_OPAQUE) != 0u ||
            (vib->is_date && rec->data_field == 0xDu);
 }
 
@@ -737,11 +744,7 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
             v->bytes = p + pos;
             v->len = n;
             if (rec->data_field < 0x8u) {
-                uint64_t raw = read_le(p + pos, n);
-                if (n < 8u && (raw >> (8u * n - 1u)) != 0u) {
-                    raw |= ~(uint64_t)0 << (8u * n); /* sign-extend */
-                }
-                v->mantissa = (int64_t)raw;
+                v->mantissa = read_signed(p + pos, n);
             } else {
                 if (n <= 4u) {
                     decode_bcd32(p + pos, n, false, false, v);

@@ -1315,14 +1315,10 @@ static void unsupported_frames(void **state)
 
 int main(void)
 {
-    corpus_dir = getenv("MB_CORPUS_DIR");
-    DIR *dir = corpus_dir == NULL ? NULL : opendir(corpus_dir);
-    if (dir == NULL) {
-        printf("libmbus corpus not found (MB_CORPUS_DIR=%s): skipped\n",
-               corpus_dir == NULL ? "" : corpus_dir);
-        return 77;
+    corpus_dir = mbt_corpus_dir();
+    if (corpus_dir == NULL) {
+        return 77; /* ctest's SKIP_RETURN_CODE */
     }
-    closedir(dir);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_frames),
         cmocka_unit_test(error_frames),

@@ -1,6 +1,11 @@
+/* opendir() */
+#define _POSIX_C_SOURCE 200809L
+
 #include "testutil.h"
 
+#include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static int hex_digit(char c)
 {
@@ -66,4 +71,17 @@ bool mbt_read_text(const char *path, char *out, size_t cap)
     }
     out[n] = '\0';
     return f != NULL;
+}
+
+const char *mbt_corpus_dir(void)
+{
+    const char *dir_name = getenv("MB_CORPUS_DIR");
+    DIR *dir = dir_name == NULL ? NULL : opendir(dir_name);
+    if (dir == NULL) {
+        printf("libmbus corpus not found (MB_CORPUS_DIR=%s): skipped\n",
+               dir_name == NULL ? "" : dir_name);
+        return NULL;
+    }
+    closedir(dir);
+    return dir_name;
 }

@@ -16,6 +16,12 @@ int mbt_hex(const char *text, uint8_t *out, size_t cap);
 /* Read up to cap-1 bytes of a file as a string ("" when it cannot be opened). @return opened. */
 bool mbt_read_text(const char *path, char *out, size_t cap);
 
+/*
+ * The libmbus corpus folder named by the environment variable MB_CORPUS_DIR, or NULL (after
+ * saying so on stdout) when it is unset or cannot be opened: the test then skips.
+ */
+const char *mbt_corpus_dir(void);
+
 /* xorshift32: the same sequence on every platform for a given seed (seed must not be 0). */
 uint32_t mbt_rand(uint32_t *state);
 
