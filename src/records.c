@@ -707,6 +707,12 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
     rec->tariff = 0;
     rec->subunit = 0;
     uint8_t last = dif;
+    if ((dif & 0x80u) != 0u && pos < len && (p[pos] & 0x80u) == 0u) {
+        last = p[pos++]; /* one DIFE, as most records with any have: the loop below in short */
+        rec->storage |= (uint64_t)(last & 0x0Fu) << 1;
+        rec->tariff = (last >> 4) & 3u;
+        rec->subunit = (last >> 6) & 1u;
+    }
     for (unsigned n = 0; (last & 0x80u) != 0u; n++) {
         if (pos >= len) {
             return stop(it, MB_ERR_REC_DIF_TRUNCATED);
