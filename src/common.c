@@ -36,6 +36,21 @@ const char *mb_strerror(int err)
     case MB_ERR_REC_INEXACT: return "record: value not representable exactly";
     case MB_ERR_REC_RANGE: return "record: value out of range for the data field";
     case MB_ERR_REC_KIND: return "record: value kind does not suit the data field";
+    case MB_ERR_WL_TRUNCATED: return "wireless frame: truncated";
+    case MB_ERR_WL_LEN: return "wireless frame: L field not possible in the format";
+    case MB_ERR_WL_CRC: return "wireless frame: block CRC mismatch";
+    case MB_ERR_WL_FORMAT: return "wireless frame: cannot tell format A from B";
+    case MB_ERR_WL_3OF6: return "radio: invalid 3-of-6 symbol";
+    case MB_ERR_WL_MANCHESTER: return "radio: invalid Manchester chip pair";
+    case MB_ERR_SEC_HEADER: return "security: ELL or AFL header truncated or malformed";
+    case MB_ERR_SEC_NO_KEY: return "security: no key for this meter";
+    case MB_ERR_SEC_CHECK: return "security: decrypted data do not start with 2F 2F (wrong key?)";
+    case MB_ERR_SEC_MAC: return "security: MAC mismatch (wrong key or altered message)";
+    case MB_ERR_SEC_PAYLOAD_CRC: return "security: ELL payload CRC mismatch (wrong key?)";
+    case MB_ERR_SEC_LEN: return "security: encrypted blocks run past the data";
+    case MB_ERR_SEC_UNSUPPORTED: return "security: mode, KDF or MAC type not supported";
+    case MB_ERR_COMPACT_FORMAT: return "compact frame: unknown format signature";
+    case MB_ERR_COMPACT_SHORT: return "compact frame: data end inside a record";
     default: return "unknown error";
     }
 #else
@@ -72,6 +87,21 @@ const char *mb_error_name(int err)
     case MB_ERR_REC_INEXACT: return "rec_inexact";
     case MB_ERR_REC_RANGE: return "rec_range";
     case MB_ERR_REC_KIND: return "rec_kind";
+    case MB_ERR_WL_TRUNCATED: return "wl_truncated";
+    case MB_ERR_WL_LEN: return "wl_len";
+    case MB_ERR_WL_CRC: return "wl_crc";
+    case MB_ERR_WL_FORMAT: return "wl_format";
+    case MB_ERR_WL_3OF6: return "wl_3of6";
+    case MB_ERR_WL_MANCHESTER: return "wl_manchester";
+    case MB_ERR_SEC_HEADER: return "sec_header";
+    case MB_ERR_SEC_NO_KEY: return "sec_no_key";
+    case MB_ERR_SEC_CHECK: return "sec_check";
+    case MB_ERR_SEC_MAC: return "sec_mac";
+    case MB_ERR_SEC_PAYLOAD_CRC: return "sec_payload_crc";
+    case MB_ERR_SEC_LEN: return "sec_len";
+    case MB_ERR_SEC_UNSUPPORTED: return "sec_unsupported";
+    case MB_ERR_COMPACT_FORMAT: return "compact_format";
+    case MB_ERR_COMPACT_SHORT: return "compact_short";
     default: return "unknown";
     }
 #else

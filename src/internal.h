@@ -62,6 +62,12 @@ int mb_internal_vib_parse(const uint8_t *p, size_t len, unsigned options, mb_rec
 int mb_internal_vib_parse_full(const uint8_t *p, size_t len, unsigned options, mb_record_t *rec,
                                mb_vib_t *vib);
 
+/* Bytes of value data for DIF data fields 0..F (records.c); 0 for none and for variable length. */
+extern const uint8_t mb_internal_field_len[16];
+
+/* Bytes of variable-length data after LVAR byte @p lvar; -1 for the reserved ranges (records.c). */
+int mb_internal_lvar_len(uint8_t lvar);
+
 /* One entry of the VIF tables: quantity, unit, decimal exponent (or the 2^-12 marker). */
 typedef struct mb_internal_vif_entry {
     uint8_t quantity; /* mb_quantity_t */

@@ -1672,3 +1672,214 @@ int mb_json_error(int err, char *out, size_t cap)
     mb_json_end_object(&j);
     return mb_json_finish(&j);
 }
+
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+
+/* ---- wireless messages -------------------------------------------------------------------- */
+
+static void hex_byte(mb_json_t *j, uint8_t b) { mb_json_hex(j, &b, 1); }
+
+/* "id", "manufacturer", "version" and a device type under @p type_key, of address @p a. */
+static void address_members(mb_json_t *j, const mb_secondary_t *a, bool medium_key)
+{
+    char text[9];
+    mb_id_text(a->id, text);
+    KEY(j, "id");
+    mb_json_string(j, text);
+    (void)mb_manufacturer_text(a->manufacturer, text);
+    KEY(j, "manufacturer");
+    mb_json_string(j, text);
+    KEY(j, "version");
+    mb_json_uint(j, a->version);
+    if (medium_key) {
+        KEY(j, "medium");
+    } else {
+        KEY(j, "device_type");
+    }
+    name_value(j, mb_medium_name(a->medium), a->medium);
+}
+
+static const char *format_name(mb_wformat_t format)
+{
+    switch (format) {
+    case MB_WFORMAT_A: return "a";
+    case MB_WFORMAT_B: return "b";
+    case MB_WFORMAT_NONE: return "none";
+    default: return "unknown";
+    }
+}
+
+static void ell_object(mb_json_t *j, const mb_ell_t *ell)
+{
+    KEY(j, "ell");
+    mb_json_begin_object(j);
+    KEY(j, "ci");
+    hex_byte(j, ell->ci);
+    KEY(j, "cc");
+    hex_byte(j, ell->cc);
+    KEY(j, "access");
+    mb_json_uint(j, ell->access);
+    if (ell->has_receiver) {
+        KEY(j, "receiver");
+        mb_json_begin_object(j);
+        address_members(j, &ell->receiver, false);
+        mb_json_end_object(j);
+    }
+    if (ell->has_session) {
+        KEY(j, "session");
+        mb_json_uint(j, mb_sn_session(ell->session));
+        KEY(j, "minutes");
+        mb_json_uint(j, mb_sn_minutes(ell->session));
+        KEY(j, "encryption");
+        mb_json_uint(j, mb_sn_encryption(ell->session));
+    }
+    mb_json_end_object(j);
+}
+
+static void afl_object(mb_json_t *j, const mb_afl_t *afl)
+{
+    KEY(j, "afl");
+    mb_json_begin_object(j);
+    KEY(j, "fcl");
+    mb_json_uint(j, afl->fcl);
+    if (afl->has_mcl) {
+        KEY(j, "mcl");
+        mb_json_uint(j, afl->mcl);
+    }
+    if (afl->has_ki) {
+        KEY(j, "ki");
+        mb_json_uint(j, afl->ki);
+    }
+    if (afl->has_mcr) {
+        KEY(j, "counter");
+        mb_json_uint(j, afl->mcr);
+    }
+    if (afl->mac_len != 0u) {
+        KEY(j, "mac");
+        mb_json_hex(j, afl->mac, afl->mac_len);
+    }
+    if (afl->has_ml) {
+        KEY(j, "ml");
+        mb_json_uint(j, afl->ml);
+    }
+    mb_json_end_object(j);
+}
+
+int mb_json_wmsg(const mb_wframe_t *frame, const mb_wmsg_t *msg, int status,
+                 mb_format_cache_t *formats, unsigned options, char *out, size_t cap,
+                 int *decode_error)
+{
+    if (frame == NULL || msg == NULL) {
+        return MB_ERR_ARG;
+    }
+    mb_json_t j;
+    int result = status;
+    mb_json_init(&j, out, cap);
+    mb_json_begin_object(&j);
+    KEY(&j, "frame");
+    mb_json_string(&j, "wireless");
+    KEY(&j, "format");
+    mb_json_string(&j, format_name(frame->format));
+    KEY(&j, "c");
+    hex_byte(&j, frame->c);
+    KEY(&j, "link");
+    mb_json_begin_object(&j);
+    address_members(&j, &frame->address, false);
+    mb_json_end_object(&j);
+    if (frame->has_rssi) {
+        KEY(&j, "rssi_dbm");
+        mb_json_int(&j, frame->rssi_dbm);
+    }
+    if (msg->has_ell) {
+        ell_object(&j, &msg->ell);
+    }
+    if (msg->has_afl) {
+        afl_object(&j, &msg->afl);
+    }
+    const mb_tpl_t *tpl = &msg->tpl;
+    if (msg->has_tpl) {
+        KEY(&j, "ci");
+        hex_byte(&j, tpl->ci);
+        /* The meter: the long header's address, else the link layer's. */
+        address_members(&j, tpl->has_address ? &tpl->address : &frame->address, true);
+        if (has_tpl_header(tpl)) {
+            KEY(&j, "access");
+            mb_json_uint(&j, tpl->access);
+            KEY(&j, "status");
+            mb_json_uint(&j, tpl->status);
+            KEY(&j, "configuration");
+            mb_json_uint(&j, tpl->config);
+        }
+    }
+    bool encrypted = msg->security_mode != 0u || (msg->has_ell && msg->ell.has_session &&
+                                                  mb_sn_encryption(msg->ell.session) != 0u);
+    if (encrypted) {
+        KEY(&j, "security");
+        mb_json_begin_object(&j);
+        KEY(&j, "mode");
+        mb_json_uint(&j, msg->security_mode);
+        KEY(&j, "ell_encrypted");
+        mb_json_bool(&j, msg->has_ell && msg->ell.has_session &&
+                             mb_sn_encryption(msg->ell.session) != 0u);
+        KEY(&j, "authenticated");
+        mb_json_bool(&j, msg->authenticated);
+        KEY(&j, "verdict");
+        name_value(&j, mb_error_name(status), (unsigned)-status);
+        mb_json_end_object(&j);
+    }
+    uint8_t expanded[MB_WFRAME_MAX_LEN];
+    const uint8_t *apl = tpl->apl;
+    size_t apl_len = tpl->apl_len;
+    bool readable = status == MB_OK && msg->has_tpl;
+    if (readable && tpl->info.content == MB_CI_COMPACT) {
+        uint16_t signature = mb_compact_signature(apl, apl_len);
+        const mb_format_t *fmt = mb_format_cache_get(formats, signature);
+        KEY(&j, "compact");
+        mb_json_begin_object(&j);
+        KEY(&j, "signature");
+        mb_json_uint(&j, signature);
+        bool crc_ok = false;
+        int n = fmt == NULL
+                    ? MB_ERR_COMPACT_FORMAT
+                    : mb_compact_expand(fmt, apl, apl_len, expanded, sizeof expanded, &crc_ok);
+        if (n >= 0) {
+            KEY(&j, "crc_ok");
+            mb_json_bool(&j, crc_ok);
+            apl = expanded;
+            apl_len = (size_t)n;
+        } else {
+            result = n;
+            readable = false;
+        }
+        mb_json_end_object(&j);
+    }
+    if (readable && (tpl->info.content == MB_CI_RECORDS || tpl->info.content == MB_CI_COMPACT)) {
+        if (tpl->info.direction == MB_CI_TO_METER) {
+            options |= MB_RECORDS_TO_METER;
+        }
+        KEY(&j, "records");
+        mb_json_begin_array(&j);
+        result = records(&j, apl, apl_len, options);
+    } else {
+        if (readable && apl_len > 0u) {
+            mb_json_key(&j, tpl->info.content == MB_CI_APP_ERROR ? "app_error"
+                            : tpl->info.content == MB_CI_ALARM   ? "alarm"
+                                                                 : "data");
+            mb_json_hex(&j, apl, apl_len);
+        }
+        if (result != MB_OK) {
+            KEY(&j, "error");
+            error_object(&j, result);
+            mb_json_end_object(&j);
+        }
+    }
+    if (j.depth != 0u) {
+        mb_json_end_object(&j);
+    }
+    if (decode_error != NULL) {
+        *decode_error = result;
+    }
+    return mb_json_finish(&j);
+}
+
+#endif /* MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY */

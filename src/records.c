@@ -301,7 +301,7 @@ static void decode_date(const uint8_t *p, size_t n, mb_datetime_t *dt)
 }
 
 /* Bytes of value data for DIF data fields 0..E (0xD: variable, read from LVAR). */
-static const uint8_t field_len[16] = {0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 6, 0};
+const uint8_t mb_internal_field_len[16] = {0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 6, 0};
 /* Data fields of the iterator's fast path: integers of 1..8 bytes and BCD of 2..12 digits. */
 #define FAST_FIELDS 0x5EDEu
 
@@ -309,7 +309,7 @@ static const uint8_t field_len[16] = {0, 1, 2, 3, 4, 4, 6, 8, 0, 1, 2, 3, 4, 0, 
  * Length of variable-length data from its LVAR byte (EN 13757-3 table of LVAR ranges); -1 for the
  * reserved ranges, whose length cannot be known.
  */
-static int lvar_len(uint8_t lvar)
+int mb_internal_lvar_len(uint8_t lvar)
 {
     if (lvar <= 0xBFu) {
         return lvar; /* text */
@@ -578,7 +578,7 @@ static int stop(mb_records_t *it, int status)
 /* The data at p[pos] (with its LVAR) into rec; *end is where the record ends. */
 static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_t *rec, size_t *end)
 {
-    size_t n = field_len[rec->data_field];
+    size_t n = mb_internal_field_len[rec->data_field];
     if (rec->data_field == 0x8u) {
         rec->flags |= MB_RECORD_READOUT;
     } else if (rec->data_field == 0xDu) {
@@ -586,7 +586,7 @@ static inline int read_data(const uint8_t *p, size_t len, size_t pos, mb_record_
             return MB_ERR_REC_DATA_TRUNCATED;
         }
         rec->lvar = p[pos++];
-        int l = lvar_len(rec->lvar);
+        int l = mb_internal_lvar_len(rec->lvar);
         if (l < 0) {
             return MB_ERR_REC_RESERVED_LVAR;
         }
@@ -733,10 +733,10 @@ int mb_records_next(mb_records_t *it, mb_record_t *rec)
      * min/h/d or m3/min, m3/s), with an integer or BCD of fixed length. The same result as below.
      */
     if (pos < len && p[pos] < 0x6Cu && ((FAST_FIELDS >> rec->data_field) & 1u) != 0u &&
-        len - pos - 1u >= field_len[rec->data_field]) {
+        len - pos - 1u >= mb_internal_field_len[rec->data_field]) {
         const mb_internal_vif_entry_t *e = &mb_internal_vif_primary[p[pos]];
         if (e->unit < (uint8_t)MB_UNIT_MINUTE) {
-            size_t n = field_len[rec->data_field];
+            size_t n = mb_internal_field_len[rec->data_field];
             mb_value_t *v = &rec->value;
             rec->quantity = (mb_quantity_t)e->quantity;
             rec->unit = (mb_unit_t)e->unit;
@@ -1240,10 +1240,10 @@ int mb_record_encode(const mb_record_t *rec, uint8_t *out, size_t cap)
             (rec->subunit >> difes) != 0u)) {
         difes++;
     }
-    size_t n = field_len[rec->data_field];
+    size_t n = mb_internal_field_len[rec->data_field];
     size_t lvar = rec->data_field == 0xDu ? 1u : 0u;
     if (lvar != 0u) {
-        int l = lvar_len(rec->lvar);
+        int l = mb_internal_lvar_len(rec->lvar);
         if (l < 0) {
             return MB_ERR_ARG;
         }

@@ -32,6 +32,15 @@
 #define MB_ENABLE_SECURITY 1
 #endif
 
+/**
+ * Software AES (MB_ENABLE_SECURITY) with 32-bit lookup tables: several times faster, about 2.3 KB
+ * more flash (see meterbus/aes.h). With 0, the byte-oriented AES: small, the choice for
+ * microcontrollers. Results and mb_aes_t are the same either way. Default 0.
+ */
+#ifndef MB_ENABLE_AES_TABLES
+#define MB_ENABLE_AES_TABLES 0
+#endif
+
 /** Wired master state machine (reading meters). Needs MB_ENABLE_WIRED. Default 1. */
 #ifndef MB_ENABLE_MASTER
 #define MB_ENABLE_MASTER 1
@@ -70,6 +79,15 @@
 #define MB_RX_DEFAULT_GAP_MS 100
 #endif
 
+/**
+ * Largest compact-frame record format (meterbus/compact.h): the DIB and VIB bytes of all records
+ * of a meter's full frame. Each mb_format_t holds this many bytes plus about 1/8 of it. Range
+ * 16..255. Default 96 (some 30 records).
+ */
+#ifndef MB_COMPACT_FORMAT_MAX
+#define MB_COMPACT_FORMAT_MAX 96
+#endif
+
 /* ---- range checks ------------------------------------------------------------------------- */
 
 #if (MB_ENABLE_WIRED != 0) && (MB_ENABLE_WIRED != 1)
@@ -80,6 +98,9 @@
 #endif
 #if (MB_ENABLE_SECURITY != 0) && (MB_ENABLE_SECURITY != 1)
 #error "MB_ENABLE_SECURITY must be 0 or 1"
+#endif
+#if (MB_ENABLE_AES_TABLES != 0) && (MB_ENABLE_AES_TABLES != 1)
+#error "MB_ENABLE_AES_TABLES must be 0 or 1"
 #endif
 #if (MB_ENABLE_MASTER != 0) && (MB_ENABLE_MASTER != 1)
 #error "MB_ENABLE_MASTER must be 0 or 1"
@@ -98,6 +119,9 @@
 #endif
 #if MB_ENABLE_SLAVE && !MB_ENABLE_WIRED
 #error "MB_ENABLE_SLAVE needs MB_ENABLE_WIRED"
+#endif
+#if (MB_COMPACT_FORMAT_MAX < 16) || (MB_COMPACT_FORMAT_MAX > 255)
+#error "MB_COMPACT_FORMAT_MAX must be in 16..255"
 #endif
 #if (MB_RX_DEFAULT_GAP_MS < 1) || (MB_RX_DEFAULT_GAP_MS > 60000)
 #error "MB_RX_DEFAULT_GAP_MS must be in 1..60000"

@@ -49,6 +49,26 @@ typedef enum mb_err {
     MB_ERR_REC_INEXACT = -37, /**< the value is not a whole multiple of the VIF's resolution */
     MB_ERR_REC_RANGE = -38,   /**< the value does not fit the data field */
     MB_ERR_REC_KIND = -39,    /**< the value's kind does not suit the data field */
+
+    /* Wireless link layer and radio coding (EN 13757-4). */
+    MB_ERR_WL_TRUNCATED = -40,  /**< fewer bytes (or chips) than the L field (or count) needs */
+    MB_ERR_WL_LEN = -41,        /**< L field not possible in the format, or frame too long for it */
+    MB_ERR_WL_CRC = -42,        /**< a block CRC does not match (the frame is still given out) */
+    MB_ERR_WL_FORMAT = -43,     /**< format AUTO cannot tell A from B */
+    MB_ERR_WL_3OF6 = -44,       /**< a 6-chip symbol is not a 3-of-6 code (mode T) */
+    MB_ERR_WL_MANCHESTER = -45, /**< a Manchester chip pair is 00 or 11 */
+
+    /* Wireless message layers and security (EN 13757-4/-7, OMS). */
+    MB_ERR_SEC_HEADER = -50,      /**< an ELL or AFL header is truncated or malformed */
+    MB_ERR_SEC_NO_KEY = -51,      /**< encrypted, and no key for this meter */
+    MB_ERR_SEC_CHECK = -52,       /**< decrypted data lack 2F 2F: wrong key (or not encrypted) */
+    MB_ERR_SEC_MAC = -53,         /**< the AFL MAC does not match: wrong key or altered */
+    MB_ERR_SEC_PAYLOAD_CRC = -54, /**< ELL payload CRC mismatch: wrong key or altered */
+    MB_ERR_SEC_LEN = -55,         /**< the encrypted blocks run past the data */
+    MB_ERR_SEC_UNSUPPORTED = -56, /**< security mode, KDF, MAC type or ELL encryption unsupported */
+    /* Compact frames. */
+    MB_ERR_COMPACT_FORMAT = -57, /**< compact frame: its format signature is not the format's */
+    MB_ERR_COMPACT_SHORT = -58,  /**< compact frame: the data end inside a record */
 } mb_err_t;
 
 /**

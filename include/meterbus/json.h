@@ -18,6 +18,11 @@
 #include "meterbus/error.h"
 #include "meterbus/link.h"
 #include "meterbus/records.h"
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+#include "meterbus/compact.h"
+#include "meterbus/security.h"
+#include "meterbus/wlink.h"
+#endif
 
 #ifdef __cplusplus
 extern "C" {
@@ -97,6 +102,29 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec);
  */
 int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t cap,
                   int *decode_error);
+
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+/**
+ * Write a wireless message as one object: "frame": "wireless", "format" (a, b, none), "c",
+ * "link" (the link layer's "id", "manufacturer", "version", "device_type"), "rssi_dbm" when the
+ * receiver gave it, "ell" and "afl" when present, then as for a wired frame "ci", "id",
+ * "manufacturer", "version", "medium" (the meter: the long header's address, else the link
+ * layer's), "access", "status", "configuration"; "security" ("mode", "ell_encrypted",
+ * "authenticated", "verdict": the name of @p status) when anything was encrypted; "compact"
+ * ("signature", "crc_ok") for a compact frame, expanded with the format from @p formats; and
+ * "records" with "more_records_follow", or "error" when @p status or the records say so.
+ *
+ * @param frame   the link layer (mb_wframe_decode())
+ * @param msg     what mb_wmsg_open() gave, decrypted
+ * @param status  mb_wmsg_open()'s result: the records are written only when it is MB_OK
+ * @param formats compact-frame formats, or NULL
+ * @param decode_error set to MB_OK, or the error reported in the object
+ * @return the length written, or MB_ERR_NOSPACE (buffer holds "")
+ */
+int mb_json_wmsg(const mb_wframe_t *frame, const mb_wmsg_t *msg, int status,
+                 mb_format_cache_t *formats, unsigned options, char *out, size_t cap,
+                 int *decode_error);
+#endif
 
 /**
  * Write {"error": {"code": "...", "message": "..."}} for @p err (mb_error_name(), mb_strerror()).

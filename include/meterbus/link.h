@@ -67,6 +67,19 @@ extern "C" {
 #define MB_C_REQ_UD2 0x5Bu /**< request class-2 data; short; answered by RSP_UD */
 #define MB_C_RSP_UD  0x08u /**< response with user data; control/long */
 
+/**
+ * Wireless C-field values (EN 13757-4, see wlink.h), same bit layout. SND_UD, SND_UD2, REQ_UD1,
+ * REQ_UD2 and RSP_UD above are used on the radio too (with FCB/ACD/DFC as on the wire).
+ */
+#define MB_C_SND_NR  0x44u /**< send, no reply: a meter's periodic telegram */
+#define MB_C_SND_UD3 0x45u /**< send to several meters, no reply (single source) */
+#define MB_C_SND_IR  0x46u /**< send installation request/data; optionally answered by CNF_IR */
+#define MB_C_ACC_NR  0x47u /**< access offer without data, no reply */
+#define MB_C_ACC_DMD 0x48u /**< access demand (e.g. alarm); the partner responds */
+#define MB_C_ACK     0x00u /**< acknowledgement, PRM = 0 (+ ACD/DFC); wired ACK is the byte E5 */
+#define MB_C_NACK    0x01u /**< negative acknowledgement, PRM = 0 */
+#define MB_C_CNF_IR  0x06u /**< confirm installation request (partner to meter) */
+
 /** @return the function code (bits 3..0) of C field @p c. */
 static inline uint8_t mb_c_function(uint8_t c) { return (uint8_t)(c & MB_C_FN_MASK); }
 /** @return true when @p c was sent by a master (PRM set). */

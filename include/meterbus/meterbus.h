@@ -10,9 +10,14 @@
 #include "meterbus/error.h"
 #include "meterbus/version.h"
 
+#include "meterbus/aes.h"
+#include "meterbus/compact.h"
 #include "meterbus/json.h"
 #include "meterbus/link.h"
 #include "meterbus/records.h"
+#include "meterbus/security.h"
 #include "meterbus/tpl.h"
+#include "meterbus/wlink.h"
+#include "meterbus/wradio.h"
 
 #endif /* MB_METERBUS_H */

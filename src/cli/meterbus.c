@@ -2,10 +2,10 @@
  * meterbus: the command-line tool (host only).
  *
  *   meterbus decode [options] [HEX ... | -]
- *       Decode wired M-Bus telegrams given as hex (with or without spaces, either case) and print
- *       one JSON object per telegram, one per line. Telegrams come from the arguments, or one per
- *       line from standard input ("-", or no telegram arguments at all; blank lines and lines
- *       starting with '#' are skipped). An argument holding only the start of a frame is
+ *       Decode wired and wireless M-Bus telegrams given as hex (with or without spaces, either
+ *       case) and print one JSON object per telegram, one per line. Telegrams come from the
+ * arguments, or one per line from standard input ("-", or no telegram arguments at all; blank lines
+ * and lines starting with '#' are skipped). An argument holding only the start of a frame is
  *       continued by the arguments after it until the length in the frame's header is reached,
  *       so a telegram may also be written one byte per argument: meterbus decode 10 7B 05 80 16.
  *       A telegram that does not decode gives {"error": {"code", "message"}} (or the fields read
@@ -14,7 +14,13 @@
  *       Options (anywhere before "--"):
  *         --text-after-vif  read plain-text units in the older order (right after the VIF)
  *         --text-2018       read plain-text units in the EN 13757-3:2018 order only
- *         --key HEX         wireless M-Bus decryption key: not supported yet (usage error)
+ *         --key HEX         AES-128 key (32 hex digits) for every encrypted wireless telegram
+ *         --keys FILE       keys per meter: lines "ID KEY" (8-digit ID, 32 hex digits), '#'
+ *                           comments; a meter not listed takes --key
+ *       A telegram that is not a wired frame is read as a wireless one: with block CRCs (format
+ *       A or B, told apart by the CRCs), or without them when its length is exactly L + 1 (see
+ *       wireless_frame() for the one ambiguous case).
+ *       Compact frames are expanded with the formats of full frames seen earlier in the run.
  *   meterbus version
  */
 #include <stdbool.h>
@@ -24,26 +30,45 @@
 
 #include "meterbus/meterbus.h"
 
-#define JSON_CAP     (64u * 1024u) /* enough for 252 bytes of the densest records */
-#define LINE_CAP     8192u
-#define TELEGRAM_CAP (MB_FRAME_MAX_LEN + 1u) /* one more, so that a frame too long is seen */
+#define JSON_CAP (64u * 1024u) /* enough for 252 bytes of the densest records */
+#define LINE_CAP 8192u
+/* One more than the longest frame, wired or wireless on the air, so that a longer one is seen. */
+#define TELEGRAM_CAP (MB_WFRAME_MAX_RAW_LEN + 1u)
+#define MAX_KEYS     256u /* meters in a --keys file */
+#define FORMATS      32u  /* compact-frame formats remembered in a run */
+
+/* What decoding needs besides the telegram: options, keys, formats, the output buffer. */
+typedef struct session {
+    unsigned options;
+    bool has_default_key;
+    uint8_t default_key[16];
+    size_t n_keys;
+    uint32_t key_ids[MAX_KEYS];
+    uint8_t keys[MAX_KEYS][16];
+    mb_format_t formats[FORMATS];
+    mb_format_cache_t cache;
+    char *json;
+} session_t;
 
 static int usage(FILE *to)
 {
-    fputs("usage: meterbus decode [--text-after-vif | --text-2018] [HEX ... | -]\n"
-          "       meterbus version\n"
-          "       meterbus help\n"
-          "\n"
-          "decode  print each telegram (wired M-Bus frame as hex, spaces optional) as one JSON\n"
-          "        object per line; telegrams come from the arguments, or one per line from\n"
-          "        standard input when there are none or the argument is '-'. An argument with\n"
-          "        only the start of a frame is continued by the next ones up to the frame's\n"
-          "        length, so 'meterbus decode 10 7B 05 80 16' is one telegram.\n"
-          "        Exit status: 0 all decoded, 1 some did not, 2 usage error.\n"
-          "  --text-after-vif  plain-text units right after the VIF (older meters)\n"
-          "  --text-2018       plain-text units after the last VIFE only (EN 13757-3:2018)\n"
-          "  --key HEX         key for encrypted wireless M-Bus telegrams: not supported yet\n",
-          to);
+    fputs(
+        "usage: meterbus decode [--text-after-vif | --text-2018] [--key HEX] [--keys FILE]\n"
+        "                       [HEX ... | -]\n"
+        "       meterbus version\n"
+        "       meterbus help\n"
+        "\n"
+        "decode  print each telegram (wired or wireless M-Bus, hex, spaces optional) as one JSON\n"
+        "        object per line; telegrams come from the arguments, or one per line from\n"
+        "        standard input when there are none or the argument is '-'. An argument with\n"
+        "        only the start of a frame is continued by the next ones up to the frame's\n"
+        "        length, so 'meterbus decode 10 7B 05 80 16' is one telegram.\n"
+        "        Exit status: 0 all decoded, 1 some did not, 2 usage error.\n"
+        "  --text-after-vif  plain-text units right after the VIF (older meters)\n"
+        "  --text-2018       plain-text units after the last VIFE only (EN 13757-3:2018)\n"
+        "  --key HEX         AES-128 key for encrypted wireless telegrams (32 hex digits)\n"
+        "  --keys FILE       keys per meter, lines of 'ID KEY' (8-digit ID, 32 hex digits)\n",
+        to);
     return to == stdout ? 0 : 2;
 }
 
@@ -120,33 +145,168 @@ static int parse_hex(const char *text, uint8_t *out, size_t cap, size_t *n)
     return high >= 0 ? HEX_ODD : HEX_OK;
 }
 
-/* Print one JSON line for the telegram bytes[0..n). @return 0 when it decoded completely. */
-static int decode_bytes(const uint8_t *bytes, size_t n, unsigned options, char *json)
+/* Exactly 2 * n hex digits (nothing else) into out. */
+static bool parse_key(const char *text, uint8_t *out, size_t n)
 {
-    mb_frame_t frame;
-    int len;
-    int err = mb_frame_decode(bytes, n, &frame);
-    if (err != MB_OK) {
-        len = mb_json_error(err, json, JSON_CAP);
-    } else {
-        len = mb_json_frame(&frame, options, json, JSON_CAP, &err);
+    size_t got = 0;
+    return strlen(text) == 2u * n && parse_hex(text, out, n, &got) == HEX_OK && got == n;
+}
+
+/* ---- keys ------------------------------------------------------------------------------- */
+
+static int key_lookup(void *ctx, const mb_key_request_t *req, uint8_t key[16])
+{
+    const session_t *s = ctx;
+    for (size_t i = 0; i < s->n_keys; i++) {
+        if (s->key_ids[i] == req->meter.id) {
+            memcpy(key, s->keys[i], 16);
+            return MB_OK;
+        }
     }
-    if (len < 0) {
-        err = len;
-        len = mb_json_error(err, json, JSON_CAP);
+    if (s->has_default_key) {
+        memcpy(key, s->default_key, 16);
+        return MB_OK;
     }
+    return MB_ERR_SEC_NO_KEY;
+}
+
+/* Read "ID KEY" lines. @return false (after a message) when the file cannot be used. */
+static bool load_keys(session_t *s, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "meterbus decode: cannot open key file %s\n", path);
+        return false;
+    }
+    char line[256];
+    unsigned number = 0;
+    bool ok = true;
+    while (ok && fgets(line, sizeof line, f) != NULL) {
+        number++;
+        char id_text[64], key_text[128], extra[8];
+        const char *p = line;
+        while (is_space(*p)) {
+            p++;
+        }
+        if (*p == '\0' || *p == '#') {
+            continue;
+        }
+        uint8_t id_bytes[4];
+        int fields = sscanf(p, "%63s %127s %7s", id_text, key_text, extra);
+        if (fields != 2 || strlen(id_text) != 8u || !parse_key(id_text, id_bytes, 4) ||
+            s->n_keys == MAX_KEYS || !parse_key(key_text, s->keys[s->n_keys], 16)) {
+            fprintf(stderr, "meterbus decode: %s:%u: expected \"ID KEY\" (8 and 32 hex digits)%s\n",
+                    path, number, s->n_keys == MAX_KEYS ? ", or too many keys" : "");
+            ok = false;
+            break;
+        }
+        /* The ID as printed: its digits are the nibbles, first digit in the top one. */
+        s->key_ids[s->n_keys++] = (uint32_t)id_bytes[0] << 24 | (uint32_t)id_bytes[1] << 16 |
+                                  (uint32_t)id_bytes[2] << 8 | id_bytes[3];
+    }
+    fclose(f);
+    return ok;
+}
+
+/* Print a JSON document of len bytes (or the error it became) and a newline. */
+static void print_json(const char *json, int len)
+{
     if (len < 0) {
         /* Cannot happen with JSON_CAP bytes; still a whole object rather than nothing. */
         puts("{\"error\":{\"code\":\"nospace\",\"message\":\"output too long\"}}");
-        return 1;
+        return;
     }
     fwrite(json, 1, (size_t)len, stdout);
     putchar('\n');
+}
+
+/*
+ * A wireless telegram: with CRCs (A or B, told apart by them), else without CRCs when it is
+ * exactly L + 1 bytes long. Format B on the air is L + 1 bytes too: a frame of that length whose
+ * B CRCs all fail is taken as one without CRCs (hex dumps mostly come without them), one where
+ * some block's CRC holds is a format-B frame with a damaged block, reported as such.
+ * @return the frame decoder's result (on-air length or error)
+ */
+static int wireless_frame(const uint8_t *bytes, size_t n, uint8_t *out, mb_wframe_t *wf)
+{
+    int r = mb_wframe_decode(bytes, n, MB_WFORMAT_AUTO, out, MB_WFRAME_MAX_LEN, wf);
+    bool some_block_holds =
+        r == MB_ERR_WL_CRC && wf->blocks > 1u && wf->crc_errors != (1u << wf->blocks) - 1u;
+    if (r < 0 && !some_block_holds && n == (size_t)bytes[0] + 1u) {
+        mb_wframe_t none_frame;
+        int none = mb_wframe_decode(bytes, n, MB_WFORMAT_NONE, out, MB_WFRAME_MAX_LEN, &none_frame);
+        if (none >= 0) {
+            *wf = none_frame;
+            return none;
+        }
+        r = mb_wframe_decode(bytes, n, MB_WFORMAT_AUTO, out, MB_WFRAME_MAX_LEN, wf);
+    }
+    return r;
+}
+
+static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err)
+{
+    uint8_t frame[MB_WFRAME_MAX_LEN];
+    mb_wframe_t wf;
+    int r = wireless_frame(bytes, n, frame, &wf);
+    if (r < 0) {
+        /*
+         * Neither: one that starts like a wired frame, or is too short for a wireless one, gets
+         * the wired reason.
+         */
+        bool wired_start =
+            bytes[0] == 0x68u || bytes[0] == 0x10u || bytes[0] == 0xE5u || bytes[0] == 0xA2u;
+        int err = wired_start || n < MB_WFRAME_MIN_LEN ? wired_err : r;
+        print_json(s->json, mb_json_error(err, s->json, JSON_CAP));
+        return 1;
+    }
+    if ((size_t)r < n) { /* bytes after the frame */
+        print_json(s->json, mb_json_error(MB_ERR_FRAME_TRAILING, s->json, JSON_CAP));
+        return 1;
+    }
+    mb_keys_t keys = {key_lookup, s, NULL};
+    mb_wmsg_t msg;
+    int status = mb_wmsg_open(wf.frame, wf.frame_len, &keys, frame, sizeof frame, &msg);
+    if (status == MB_OK && msg.has_tpl && msg.tpl.info.content == MB_CI_RECORDS) {
+        mb_format_t fmt; /* full frames teach the formats of compact ones */
+        if (mb_format_learn(msg.tpl.apl, msg.tpl.apl_len, &fmt) == MB_OK && fmt.len > 0u) {
+            (void)mb_format_cache_put(&s->cache, &fmt);
+        }
+    }
+    int err;
+    int len = mb_json_wmsg(&wf, &msg, status, &s->cache, s->options, s->json, JSON_CAP, &err);
+    if (len < 0) {
+        err = len;
+        len = mb_json_error(err, s->json, JSON_CAP);
+    }
+    print_json(s->json, len);
+    return err == MB_OK ? 0 : 1;
+}
+
+/* Print one JSON line for the telegram bytes[0..n). @return 0 when it decoded completely. */
+static int decode_bytes(session_t *s, uint8_t *bytes, size_t n)
+{
+    mb_frame_t frame;
+    int len;
+    int err = n > 0u ? mb_frame_decode(bytes, n, &frame) : MB_ERR_FRAME_EMPTY;
+    if (err != MB_OK && n > 0u) {
+        return decode_wireless(s, bytes, n, err);
+    }
+    if (err != MB_OK) {
+        len = mb_json_error(err, s->json, JSON_CAP);
+    } else {
+        len = mb_json_frame(&frame, s->options, s->json, JSON_CAP, &err);
+    }
+    if (len < 0) {
+        err = len;
+        len = mb_json_error(err, s->json, JSON_CAP);
+    }
+    print_json(s->json, len);
     return err == MB_OK ? 0 : 1;
 }
 
 /* Print one JSON line for one telegram in hex. @return 0 when it decoded completely. */
-static int decode_text(const char *text, unsigned options, char *json)
+static int decode_text(session_t *s, const char *text)
 {
     uint8_t bytes[TELEGRAM_CAP];
     size_t n = 0;
@@ -155,10 +315,10 @@ static int decode_text(const char *text, unsigned options, char *json)
         print_hex_error(err);
         return 1;
     }
-    return decode_bytes(bytes, n, options, json);
+    return decode_bytes(s, bytes, n);
 }
 
-static int decode_stream(FILE *in, unsigned options, char *json)
+static int decode_stream(session_t *s, FILE *in)
 {
     static char line[LINE_CAP];
     int failed = 0;
@@ -180,7 +340,7 @@ static int decode_stream(FILE *in, unsigned options, char *json)
         if (*p == '\0' || *p == '#') {
             continue; /* blank lines and comments */
         }
-        failed |= decode_text(p, options, json);
+        failed |= decode_text(s, p);
         fflush(stdout);
     }
     if (ferror(in)) {
@@ -208,7 +368,7 @@ static size_t frame_size(const uint8_t *p, size_t n)
 }
 
 /* The telegram arguments argv[0..argc) ("-" reads standard input). */
-static int decode_args(int argc, char **argv, unsigned options, char *json)
+static int decode_args(session_t *s, int argc, char **argv)
 {
     uint8_t bytes[TELEGRAM_CAP];
     size_t n = 0;
@@ -216,10 +376,10 @@ static int decode_args(int argc, char **argv, unsigned options, char *json)
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "-") == 0) {
             if (n > 0u) {
-                failed |= decode_bytes(bytes, n, options, json); /* a frame cut short */
+                failed |= decode_bytes(s, bytes, n); /* a frame cut short */
                 n = 0;
             }
-            failed |= decode_stream(stdin, options, json);
+            failed |= decode_stream(s, stdin);
             continue;
         }
         int err = parse_hex(argv[i], bytes, sizeof bytes, &n);
@@ -231,61 +391,94 @@ static int decode_args(int argc, char **argv, unsigned options, char *json)
         }
         size_t size = frame_size(bytes, n);
         if (size != 0u && n >= size) {
-            failed |= decode_bytes(bytes, n, options, json);
+            failed |= decode_bytes(s, bytes, n);
             n = 0;
         }
     }
     if (n > 0u) {
-        failed |= decode_bytes(bytes, n, options, json); /* a frame cut short */
+        failed |= decode_bytes(s, bytes, n); /* a frame cut short */
     }
     return failed;
 }
 
 static int cmd_decode(int argc, char **argv)
 {
-    unsigned options = 0;
+    session_t *s = calloc(1, sizeof *s);
+    char *json = malloc(JSON_CAP);
+    if (s == NULL || json == NULL) {
+        fputs("meterbus: out of memory\n", stderr);
+        free(s);
+        free(json);
+        return 2;
+    }
+    s->json = json;
+    mb_format_cache_init(&s->cache, s->formats, FORMATS);
     int telegrams = 0;
+    int status = -1;
     bool end_of_options = false;
     /* Options first, wherever they are; the telegrams are moved to the front, in order. */
-    for (int i = 0; i < argc; i++) {
+    for (int i = 0; i < argc && status < 0; i++) {
         const char *arg = argv[i];
+        const char *value = NULL;
+        if (!end_of_options && (strcmp(arg, "--key") == 0 || strcmp(arg, "--keys") == 0)) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "meterbus decode: %s needs a value\n", arg);
+                status = usage(stderr);
+                break;
+            }
+            value = argv[++i];
+        } else if (!end_of_options && strncmp(arg, "--key=", 6) == 0) {
+            value = arg + 6;
+            arg = "--key";
+        } else if (!end_of_options && strncmp(arg, "--keys=", 7) == 0) {
+            value = arg + 7;
+            arg = "--keys";
+        }
         if (end_of_options || arg[0] != '-' || strcmp(arg, "-") == 0) {
             argv[telegrams++] = argv[i];
+        } else if (value != NULL && strcmp(arg, "--key") == 0) {
+            if (!parse_key(value, s->default_key, 16)) {
+                fputs("meterbus decode: --key needs 32 hex digits (an AES-128 key)\n", stderr);
+                status = 2;
+            }
+            s->has_default_key = true;
+        } else if (value != NULL) {
+            if (!load_keys(s, value)) {
+                status = 2;
+            }
         } else if (strcmp(arg, "--") == 0) {
             end_of_options = true;
         } else if (strcmp(arg, "--text-after-vif") == 0) {
-            options |= MB_RECORDS_TEXT_AFTER_VIF;
+            s->options |= MB_RECORDS_TEXT_AFTER_VIF;
         } else if (strcmp(arg, "--text-2018") == 0) {
-            options |= MB_RECORDS_TEXT_2018;
+            s->options |= MB_RECORDS_TEXT_2018;
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            return usage(stdout);
-        } else if (strcmp(arg, "--key") == 0 || strncmp(arg, "--key=", 6) == 0) {
-            fputs("meterbus decode: --key is not supported yet: this version decodes wired "
-                  "M-Bus only, and decryption of wireless M-Bus telegrams is still to come\n",
-                  stderr);
-            return 2;
+            status = usage(stdout);
         } else {
             fprintf(stderr, "meterbus decode: unknown option %s\n", arg);
-            return usage(stderr);
+            status = usage(stderr);
         }
     }
-    char *json = malloc(JSON_CAP);
-    if (json == NULL) {
-        fputs("meterbus: out of memory\n", stderr);
-        return 2;
-    }
-    int failed;
-    if (telegrams == 0) {
-        failed = decode_stream(stdin, options, json);
-    } else {
-        failed = decode_args(telegrams, argv, options, json);
+    if (status < 0) {
+        int failed;
+        if (telegrams == 0) {
+            failed = decode_stream(s, stdin);
+        } else {
+            failed = decode_args(s, telegrams, argv);
+        }
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fputs("meterbus decode: error writing standard output\n", stderr);
+            failed = 1;
+        }
+        status = failed;
     }
     free(json);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fputs("meterbus decode: error writing standard output\n", stderr);
-        failed = 1;
+    volatile uint8_t *key_bytes = (volatile uint8_t *)s; /* the keys do not outlive the run */
+    for (size_t i = 0; i < sizeof *s; i++) {
+        key_bytes[i] = 0;
     }
-    return failed;
+    free(s);
+    return status;
 }
 
 int main(int argc, char **argv)

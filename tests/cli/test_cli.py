@@ -144,7 +144,8 @@ FRAME_CODES = {"ACK": 1, "NACK": 2, "short": 3, "control": 4, "long": 5}
 # Error codes of meterbus/error.h (negated), written instead of names without text tables.
 ERROR_CODES = {"frame_start": 11, "frame_truncated": 12, "frame_len_mismatch": 13,
                "frame_start2": 14, "frame_len": 15, "frame_stop": 17, "frame_checksum": 18,
-               "frame_trailing": 19, "tpl_short": 20, "rec_data_truncated": 32}
+               "frame_trailing": 19, "tpl_short": 20, "rec_data_truncated": 32, "wl_crc": 42,
+               "sec_no_key": 51, "sec_check": 52, "sec_mac": 53}
 FUNCTION_CODES = {"instantaneous": 0, "maximum": 1, "minimum": 2, "error": 3}
 
 
@@ -552,18 +553,108 @@ def case_text_unit_options():
     check(obj["records"] == [] and "error" in obj, f"--text-2018 reads past the data: {obj!r}")
 
 
-def case_key_not_supported():
-    """--key (wireless M-Bus decryption) is not there yet: said on standard error, exit status 2,
-    nothing decoded."""
-    for args in (["--key", "000102030405060708090A0B0C0D0E0F", "E5"],
-                 ["--key=000102030405060708090A0B0C0D0E0F", "E5"],
-                 ["E5", "--key", "00"],
-                 ["--key"]):
-        r = run("decode", *args, stdin=b"E5\n")
-        equal(r.status, 2, f"exit status\n{r}")
-        equal(r.stdout, "", f"standard output\n{r}")
-        check("--key" in r.stderr and "not supported" in r.stderr,
-              f"standard error does not say --key is not supported\n{r}")
+# Wireless telegrams: the OMS Vol.2 Annex N examples and the OMS profile-B vectors, with the keys
+# and values published with them.
+V1_KEY = "0102030405060708090A0B0C0D0E0F11"
+V1 = ("2E4493157856341233037A2A0020255923C95AAA26D1B2E7493B013EC4A6F6D3529B520EDFF0EA6DEFC99D6D69"
+      "EBF3")
+V3_KEY = "000102030405060708090A0B0C0D0E0F"
+V3 = ("434493157856341233038C2075900F002C25B30A000021924D4F2FB66E017A75002007109058475F4BC91DF878"
+      "B80A1B0F98B629024AAC727942BFC549233C0140829B93")
+V5_KEY = "622b9656991ff0c1574c0950cf9278d1"
+V5 = ("C244C5140443054300048C200E900F002C25895E02003B0877D31DA840B17A0E009007100F8FAD4C4E61400DA4F3"
+      "B1F7E273CC4C5C07F93CD20B237345DB39F9A98F8415E1C4B7A25C86E4C22D05C3352FA7E2E5627031F1464306"
+      "3F1DC8FE2C32459B6F02E4234B447B18E4BFDA8C4DA9B1EDE6CF29D0B2122A3E8B9DEEBEE3E6DBE6617B4E709E"
+      "C6B595179CB01C2C0BDE6723A345B708652880C114A58DA07C73AD9EB8ACB17FA0A88F19BC84CB1FC56672DE8A"
+      "9603FD0C05010002FD0B2111F60B")
+
+
+def check_v1(obj, what):
+    """V1 decrypted: gas meter ELS 12345678 version 0x33, volume 28504.27 m3 (BCD 02850427 at
+    10^-2), 2008-05-31 23:50, error flags 0."""
+    equal(obj["frame"], "wireless", f"{what} frame")
+    equal(obj["c"], "44", f"{what} c")
+    equal(obj["id"], "12345678", f"{what} id")
+    equal(obj["manufacturer"], "ELS", f"{what} manufacturer")
+    equal(obj["version"], 0x33, f"{what} version")
+    check_name(obj["medium"], "gas", 3, f"{what} medium")
+    equal(obj["link"]["id"], "12345678", f"{what} link id")
+    equal(obj["security"]["verdict"], "ok" if TEXT else 0, f"{what} verdict")
+    records = obj["records"]
+    equal(len(records), 3, f"{what} records")
+    equal(records[0]["value"], D("28504.27"), f"{what} volume")
+    equal(records[1]["value"], "2008-05-31T23:50", f"{what} date")
+    equal(records[2]["value"], 0, f"{what} error flags")
+
+
+def case_wireless_mode5_key():
+    """Mode 5, short header, without block CRCs (length L + 1): decrypted with --key."""
+    for args in (["--key", V1_KEY, V1], [f"--key={V1_KEY.lower()}", V1], [V1, "--key", V1_KEY]):
+        [obj] = decode(*args, count=1)
+        check_v1(obj, "V1")
+        equal(obj["format"], "none", "V1 format")
+        equal(obj["security"]["mode"], 5, "V1 mode")
+
+
+def case_wireless_without_key():
+    """Encrypted and no key: the link and transport fields, the verdict, an error, exit 1."""
+    [obj] = decode(V1, status=1, count=1)
+    equal(obj["id"], "12345678", "id")
+    check_error(obj, "sec_no_key", "no key")
+    check("records" not in obj, f"records without a key: {obj!r}")
+    # A wrong key fails the 2F 2F check.
+    [obj] = decode("--key", V3_KEY, V1, status=1, count=1)
+    check_error(obj, "sec_check", "wrong key")
+
+
+def case_wireless_mode7_afl():
+    """OMS profile B: ELL, AFL with counter 2739 and MAC, mode 7 with KDF-A; V1's values."""
+    [obj] = decode("--key", V3_KEY, V3, count=1)
+    check_v1(obj, "V3")
+    equal(obj["afl"]["counter"], 2739, "counter")
+    equal(obj["afl"]["mac"], "21924d4f2fb66e01", "MAC")
+    equal(obj["ell"]["access"], 0x75, "ELL access")
+    equal(obj["security"]["authenticated"], True, "authenticated")
+    # One MAC byte changed: refused.
+    bad = V3[:44] + ("00" if V3[44:46] != "00" else "01") + V3[46:]
+    [obj] = decode("--key", V3_KEY, bad, status=1, count=1)
+    check_error(obj, "sec_mac", "MAC changed")
+
+
+def case_wireless_format_b_crcs():
+    """Format B with both block CRCs (bytes 126..127 and the end), ELL, AFL, mode 7: total
+    energy 9341 kWh (04 06 7D240000: 0x247D at 10^3 Wh), volume 1348.631 m3 (04 13 17941400)."""
+    [obj] = decode("--key", V5_KEY, V5, count=1)
+    equal(obj["format"], "b", "format")
+    equal(obj["security"]["authenticated"], True, "authenticated")
+    values = {(r["dif"], r["vif"]): r["value"] for r in obj["records"]}
+    equal(values[("04", "06")], 9341000, "energy in Wh")
+    equal(values[("04", "13")], D("1348.631"), "volume")
+    # A changed byte in the second block: its CRC fails, said as such.
+    bad = V5[:300] + ("00" if V5[300:302] != "00" else "01") + V5[302:]
+    [obj] = decode("--key", V5_KEY, bad, status=1, count=1)
+    check_error(obj, "wl_crc", "CRC")
+
+
+def case_wireless_key_file(tmp=None):
+    """--keys: one key per meter ID; comments and blank lines; a malformed line is a usage
+    error."""
+    import tempfile, os
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "keys")
+        with open(path, "w") as f:
+            f.write(f"# meters\n\n12345678 {V1_KEY}\n87654321 {V3_KEY}\n")
+        [obj] = decode("--keys", path, V1, count=1)
+        check_v1(obj, "V1 by key file")
+        with open(path, "w") as f:
+            f.write(f"1234567 {V1_KEY}\n")
+        r = run("decode", "--keys", path, V1)
+        equal(r.status, 2, f"malformed key file\n{r}")
+        check(path in r.stderr, f"the file is named\n{r}")
+    for args in (["--key", "0011"], ["--key"], ["--keys", "/nonexistent/keys"]):
+        r = run("decode", *args, V1)
+        equal(r.status, 2, f"bad key option\n{r}")
+        equal(r.stdout, "", f"nothing decoded\n{r}")
 
 
 def case_help_and_usage():
