@@ -398,6 +398,95 @@ static void v4_ell_ctr(void **state)
 #endif
 
 #if MB_ENABLE_WIRELESS
+/*
+ * Format B on the air with both block CRCs, ELL, AFL and mode 7 (a sensostar heat meter): total
+ * energy 9341 kWh (04 06 7D240000: 0x247D at 10^3 Wh) and volume 1348.631 m3 (04 13 17941400),
+ * then the plaintext that followed the encrypted blocks (03 FD 0C ..., 02 FD 0B ...).
+ */
+static void v5_format_b_mode7(void **state)
+{
+    (void)state;
+    static const char v5[] =
+        "C244C5140443054300048C200E900F002C25895E02003B0877D31DA840B17A0E009007100F8FAD4C4E6140"
+        "0DA4F3B1F7E273CC4C5C07F93CD20B237345DB39F9A98F8415E1C4B7A25C86E4C22D05C3352FA7E2E56270"
+        "31F14643063F1DC8FE2C32459B6F02E4234B447B18E4BFDA8C4DA9B1EDE6CF29D0B2122A3E8B9DEEBEE3E6"
+        "DBE6617B4E709EC6B595179CB01C2C0BDE6723A345B708652880C114A58DA07C73AD9EB8ACB17FA0A88F19"
+        "BC84CB1FC56672DE8A9603FD0C05010002FD0B2111F60B";
+    uint8_t raw[CAP], frame[CAP];
+    size_t n = hx(v5, raw, CAP);
+    mb_wframe_t wf;
+    assert_int_equal(mb_wframe_decode(raw, n, MB_WFORMAT_B, frame, sizeof frame, &wf), (int)n);
+    keyring_t k;
+    mb_keys_t keys = keys_for(&k, "622b9656991ff0c1574c0950cf9278d1");
+    mb_wmsg_t msg;
+    assert_int_equal(mb_wmsg_open(wf.frame, wf.frame_len, &keys, frame, sizeof frame, &msg), MB_OK);
+    assert_true(msg.authenticated);
+    assert_int_equal(msg.afl.mcr, 155273);
+    assert_int_equal(msg.tpl.config, 0x0790);
+    assert_int_equal(msg.tpl.config_ext, 0x10);
+    uint8_t start[16];
+    hx("2F2F046D3A2A283C04067D2400000413", start, sizeof start);
+    assert_memory_equal(msg.tpl.apl, start, 16);
+    mb_records_t it;
+    mb_record_t rec;
+    bool energy = false, volume = false;
+    mb_records_init(&it, msg.tpl.apl, msg.tpl.apl_len, 0);
+    while (mb_records_next(&it, &rec) == 1) {
+        if (rec.dib_len == 1 && rec.dib[0] == 0x04 && rec.vib[0] == 0x06) {
+            assert_int_equal(rec.value.mantissa, 9341);
+            assert_int_equal(rec.value.exponent, 3);
+            energy = true;
+        }
+        if (rec.dib_len == 1 && rec.dib[0] == 0x04 && rec.vib[0] == 0x13) {
+            assert_int_equal(rec.value.mantissa, 1348631);
+            assert_int_equal(rec.value.exponent, -3);
+            volume = true;
+        }
+    }
+    assert_true(energy && volume);
+}
+
+/* A hardware AES hook (here the software AES behind a counter) does every block operation. */
+typedef struct counting_hook {
+    int calls;
+} counting_hook_t;
+
+static int hook_block(void *ctx, const uint8_t key[16], bool decrypt, const uint8_t in[16],
+                      uint8_t out[16])
+{
+    counting_hook_t *h = ctx;
+    h->calls++;
+    mb_aes_t aes;
+    mb_aes_init(&aes, key, NULL);
+    int err = decrypt ? mb_aes_decrypt(&aes, in, out) : mb_aes_encrypt(&aes, in, out);
+    mb_aes_wipe(&aes);
+    return err;
+}
+
+static void aes_hook_does_the_work(void **state)
+{
+    (void)state;
+    uint8_t frame[CAP], out[CAP], plain[CAP];
+    size_t len = hx(V3, frame, CAP);
+    keyring_t k;
+    mb_keys_t keys = keys_for(&k, V3_KEY);
+    counting_hook_t h = {0};
+    mb_aes_hook_t hook = {hook_block, &h};
+    keys.aes_hook = &hook;
+    mb_wmsg_t msg;
+    assert_int_equal(mb_wmsg_open(frame, len, &keys, out, sizeof out, &msg), MB_OK);
+    size_t n = hx(V1_PLAIN, plain, CAP);
+    assert_memory_equal(msg.tpl.apl, plain, n);
+    /*
+     * KDF-A twice (a CMAC of one block: subkey L = E(0) and the block, 2 each), the MAC over
+     * 1 + 4 + 38 bytes (subkey and 3 blocks), 2 blocks decrypted: 4 + 4 + 2 = 10 at least.
+     */
+    assert_true(h.calls >= 10);
+    /* A failing hook stops everything with its error. */
+    hook.block = NULL;
+    assert_true(mb_wmsg_open(frame, len, &keys, out, sizeof out, &msg) < 0);
+}
+
 static void no_key(void **state)
 {
     (void)state;
@@ -576,6 +665,12 @@ int main(void)
 #endif
 #if MB_ENABLE_WIRELESS
         cmocka_unit_test(no_key),
+#endif
+#if MB_ENABLE_WIRELESS
+        cmocka_unit_test(v5_format_b_mode7),
+#endif
+#if MB_ENABLE_WIRELESS
+        cmocka_unit_test(aes_hook_does_the_work),
 #endif
 #if MB_ENABLE_WIRELESS
         cmocka_unit_test(seal_gives_published_ciphertexts),
