@@ -51,6 +51,11 @@ const char *mb_strerror(int err)
     case MB_ERR_SEC_UNSUPPORTED: return "security: mode, KDF or MAC type not supported";
     case MB_ERR_COMPACT_FORMAT: return "compact frame: unknown format signature";
     case MB_ERR_COMPACT_SHORT: return "compact frame: data end inside a record";
+    case MB_ERR_MASTER_BUSY: return "master: a transaction is already running";
+    case MB_ERR_MASTER_TIMEOUT: return "master: no answer";
+    case MB_ERR_MASTER_COLLISION: return "master: garbled answer or collision";
+    case MB_ERR_MASTER_UNEXPECTED: return "master: unexpected answer";
+    case MB_ERR_MASTER_LINE: return "master: line error";
     default: return "unknown error";
     }
 #else
@@ -102,6 +107,11 @@ const char *mb_error_name(int err)
     case MB_ERR_SEC_UNSUPPORTED: return "sec_unsupported";
     case MB_ERR_COMPACT_FORMAT: return "compact_format";
     case MB_ERR_COMPACT_SHORT: return "compact_short";
+    case MB_ERR_MASTER_BUSY: return "master_busy";
+    case MB_ERR_MASTER_TIMEOUT: return "master_timeout";
+    case MB_ERR_MASTER_COLLISION: return "master_collision";
+    case MB_ERR_MASTER_UNEXPECTED: return "master_unexpected";
+    case MB_ERR_MASTER_LINE: return "master_line";
     default: return "unknown";
     }
 #else

@@ -73,17 +73,29 @@ void mb_secondary_unpack(const uint8_t in[MB_SECONDARY_LEN], mb_secondary_t *sec
     sec->medium = in[7];
 }
 
-bool mb_secondary_match(const mb_secondary_t *mask, const mb_secondary_t *addr)
+/* Every nibble of @p mask that is F matches any nibble of @p value. */
+static bool nibbles_match(uint32_t mask, uint32_t value, unsigned bits)
 {
-    for (unsigned shift = 0; shift < 32u; shift += 4u) {
-        uint32_t m = (mask->id >> shift) & 0xFu;
-        if (m != 0xFu && m != ((addr->id >> shift) & 0xFu)) {
+    for (unsigned shift = 0; shift < bits; shift += 4u) {
+        uint32_t m = (mask >> shift) & 0xFu;
+        if (m != 0xFu && m != ((value >> shift) & 0xFu)) {
             return false;
         }
     }
-    return (mask->manufacturer == 0xFFFFu || mask->manufacturer == addr->manufacturer) &&
-           (mask->version == 0xFFu || mask->version == addr->version) &&
-           (mask->medium == 0xFFu || mask->medium == addr->medium);
+    return true;
+}
+
+bool mb_secondary_match(const mb_secondary_t *mask, const mb_secondary_t *addr)
+{
+    /*
+     * EN 13757-2 wildcards ID digits one by one and the other fields whole (all ones); matching
+     * every field nibble by nibble gives the same answer for those masks and lets a secondary scan
+     * tell apart meters that share an ID (see mb_scan_secondary()).
+     */
+    return nibbles_match(mask->id, addr->id, 32u) &&
+           nibbles_match(mask->manufacturer, addr->manufacturer, 16u) &&
+           nibbles_match(mask->version, addr->version, 8u) &&
+           nibbles_match(mask->medium, addr->medium, 8u);
 }
 
 #if MB_ENABLE_WIRED

@@ -1306,22 +1306,26 @@ static void secondary_match_each_digit(void **state)
     }
 }
 
-static void secondary_match_whole_byte_fields(void **state)
+static void secondary_match_field_nibbles(void **state)
 {
     (void)state;
-    /* Manufacturer: 0xFFFF only; half-wildcards are not wildcards. */
+    /* Manufacturer: 0xFFFF, and nibble by nibble (the library's extension, see link.h). */
     assert_true(match(0x12345678u, 0xFFFFu, 0x33, 0x03));
     assert_false(match(0x12345678u, 0x1594u, 0x33, 0x03));
-    assert_false(match(0x12345678u, 0x15FFu, 0x33, 0x03));
-    assert_false(match(0x12345678u, 0xFF93u, 0x33, 0x03));
+    assert_true(match(0x12345678u, 0x15FFu, 0x33, 0x03));
+    assert_true(match(0x12345678u, 0xFF93u, 0x33, 0x03));
+    assert_false(match(0x12345678u, 0x14FFu, 0x33, 0x03)); /* 0x14 is not 0x15 */
+    assert_false(match(0x12345678u, 0xFF94u, 0x33, 0x03));
     /* Version */
     assert_true(match(0x12345678u, 0x1593u, 0xFF, 0x03));
     assert_false(match(0x12345678u, 0x1593u, 0x34, 0x03));
-    assert_false(match(0x12345678u, 0x1593u, 0x3F, 0x03));
+    assert_true(match(0x12345678u, 0x1593u, 0x3F, 0x03));
+    assert_false(match(0x12345678u, 0x1593u, 0x4F, 0x03));
     /* Medium */
     assert_true(match(0x12345678u, 0x1593u, 0x33, 0xFF));
     assert_false(match(0x12345678u, 0x1593u, 0x33, 0x07));
-    assert_false(match(0x12345678u, 0x1593u, 0x33, 0x0F));
+    assert_true(match(0x12345678u, 0x1593u, 0x33, 0x0F));
+    assert_false(match(0x12345678u, 0x1593u, 0x33, 0x1F));
 }
 
 static void secondary_match_hex_digits_in_address(void **state)
@@ -1467,7 +1471,7 @@ int main(void)
         cmocka_unit_test(secondary_match_exact),
         cmocka_unit_test(secondary_match_digit_wildcards),
         cmocka_unit_test(secondary_match_each_digit),
-        cmocka_unit_test(secondary_match_whole_byte_fields),
+        cmocka_unit_test(secondary_match_field_nibbles),
         cmocka_unit_test(secondary_match_hex_digits_in_address),
         cmocka_unit_test(strerror_texts),
         cmocka_unit_test(version_getters),

@@ -69,6 +69,13 @@ typedef enum mb_err {
     /* Compact frames. */
     MB_ERR_COMPACT_FORMAT = -57, /**< compact frame: its format signature is not the format's */
     MB_ERR_COMPACT_SHORT = -58,  /**< compact frame: the data end inside a record */
+
+    /* Master transactions (EN 13757-2). */
+    MB_ERR_MASTER_BUSY = -65,       /**< a transaction is already running */
+    MB_ERR_MASTER_TIMEOUT = -66,    /**< no answer, after every retry */
+    MB_ERR_MASTER_COLLISION = -67,  /**< garbled answers or more than one, after every retry */
+    MB_ERR_MASTER_UNEXPECTED = -68, /**< a valid answer of the wrong kind or from another address */
+    MB_ERR_MASTER_LINE = -69,       /**< the HAL could not write or switch the baud rate */
 } mb_err_t;
 
 /**

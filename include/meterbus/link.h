@@ -274,8 +274,12 @@ void mb_secondary_pack(const mb_secondary_t *sec, uint8_t out[MB_SECONDARY_LEN])
 void mb_secondary_unpack(const uint8_t in[MB_SECONDARY_LEN], mb_secondary_t *sec);
 
 /**
- * @return true when @p addr matches selection @p mask: each ID digit equal or 0xF in the mask,
- *         manufacturer, version and medium equal or all-ones in the mask.
+ * @return true when @p addr matches selection @p mask: each ID digit equal or 0xF in the mask;
+ *         manufacturer, version and medium equal or all-ones in the mask (EN 13757-2), and
+ *         beyond that nibble by nibble, an F nibble matching any nibble. The per-nibble reading
+ *         of those three fields is this library's extension, which its slaves implement so that
+ *         a secondary scan can separate meters that share an ID; slaves that only know
+ *         whole-field wildcards answer such masks only when the fields are exact.
  */
 bool mb_secondary_match(const mb_secondary_t *mask, const mb_secondary_t *addr);
 

@@ -1,0 +1,137 @@
+/**
+ * @file scan.h
+ * @brief What a master does with many transactions: reading every telegram of a meter, and
+ *        finding the meters of a segment by primary address or by secondary address with
+ *        wildcards. Non-blocking state machines on top of mb_master_t.
+ *
+ * Each is started, then polled with the current time (bytes still go to mb_master_feed()); a
+ * poll returns MB_SCAN_PENDING while it runs, MB_SCAN_ITEM when it has something for the caller
+ * (a telegram, a meter found), and finally MB_OK or an error. The caller owns every struct.
+ */
+#ifndef MB_SCAN_H
+#define MB_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "meterbus/config.h"
+#include "meterbus/error.h"
+#include "meterbus/link.h"
+#include "meterbus/master.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if MB_ENABLE_MASTER
+
+#define MB_SCAN_PENDING 1 /**< poll: still running */
+#define MB_SCAN_ITEM    2 /**< poll: a telegram or a meter is ready for the caller */
+
+/* ---- multi-telegram readout --------------------------------------------------------------- */
+
+/** Reading every telegram of one meter (EN 13757-3 DIF 0x1F: more records follow). */
+typedef struct mb_readout {
+    mb_master_t *master; /**< private */
+    uint8_t addr;        /**< private */
+    uint8_t state;       /**< private */
+    unsigned max;        /**< private */
+    unsigned count;      /**< private: telegrams delivered */
+    uint16_t last_sum;   /**< private: checksum and length of the last telegram, to see a */
+    uint16_t last_len;   /**< private: meter that ignores the FCB and repeats itself */
+    int result;          /**< private */
+} mb_readout_t;
+
+/**
+ * Start reading meter @p addr (0..250, or 253 after a selection): REQ_UD2, and again (FCB
+ * toggled) as long as a telegram ends with DIF 0x1F, up to @p max_telegrams. A meter that sends
+ * the same telegram again after a toggled FCB ends the readout (it ignores the FCB).
+ * @return MB_OK or the master's error (MB_ERR_MASTER_BUSY, MB_ERR_ARG)
+ */
+int mb_readout_start(mb_readout_t *r, mb_master_t *master, uint8_t addr, unsigned max_telegrams,
+                     uint32_t now_ms);
+
+/**
+ * @return MB_SCAN_PENDING; MB_SCAN_ITEM with the next telegram in @p telegram (its data point
+ *         into the master and stay valid until the next poll); MB_OK when every telegram was
+ *         read (or @p max_telegrams); a master error (MB_ERR_MASTER_TIMEOUT...) when a telegram
+ *         could not be read after the master's retries
+ */
+int mb_readout_poll(mb_readout_t *r, uint32_t now_ms, mb_frame_t *telegram);
+
+/* ---- scans -------------------------------------------------------------------------------- */
+
+/** What a scan found: the primary address it answered on, and its identity when it has one. */
+typedef struct mb_scan_found {
+    uint8_t address;          /**< primary address (253 for a meter found by secondary address) */
+    bool has_secondary;       /**< the reply had a long header */
+    mb_secondary_t secondary; /**< from the reply's long header */
+} mb_scan_found_t;
+
+/** A running scan. Caller-owned; members private. */
+typedef struct mb_scan {
+    mb_master_t *master;   /**< private */
+    uint8_t kind;          /**< private: primary or secondary */
+    uint8_t state;         /**< private */
+    uint8_t next_addr;     /**< private: primary scan: next address */
+    uint8_t last_addr;     /**< private */
+    uint8_t depth;         /**< private: secondary scan: positions fixed (stack height) */
+    uint8_t value[16];     /**< private: per position, the value being probed */
+    uint8_t max_digit;     /**< private: highest ID digit tried (9, or 15 for hex IDs) */
+    bool aborted;          /**< private */
+    mb_secondary_t mask;   /**< private: the selection being probed */
+    mb_scan_found_t found; /**< private: what MB_SCAN_ITEM hands out */
+    uint16_t reply_sum;    /**< private: checksum and length of the reply being confirmed */
+    uint16_t reply_len;    /**< private */
+    uint32_t probes;       /**< private: selections sent */
+    uint32_t devices;      /**< private: meters found */
+    int result;            /**< private */
+} mb_scan_t;
+
+/**
+ * Scan primary addresses @p first..@p last (0..250) with REQ_UD2: each meter that answers is
+ * handed out (MB_SCAN_ITEM) with its address and, from its long header, its identity. Uses the
+ * master's retries for each address.
+ */
+int mb_scan_primary(mb_scan_t *s, mb_master_t *master, uint8_t first, uint8_t last,
+                    uint32_t now_ms);
+
+/**
+ * Work in progress: in simulated segments this scan still misses some meters whose IDs differ
+ * in one digit (see the project's issue on bus roles); use it with that in mind.
+ *
+ * Scan by secondary address: a wildcard search over the 16 nibbles of the address (8 ID digits,
+ * then manufacturer, version and medium nibble by nibble), descending wherever a selection is
+ * answered by more than one meter. A selection answered by one E5 is confirmed with REQ_UD2 to
+ * 253, whose long header gives the meter's address; a garbled reply means more than one and
+ * descends too. Because the replies of several meters arrive as their bitwise AND, which can pass
+ * the checksum, a meter found under a wildcard is selected by its exact address and read again
+ * alone: only the same reply proves it was alone (two more transactions per meter). @p
+ * hex_id_digits also tries ID digits A..F (legal in IDs, rare, 60% more probes). Meters that share
+ * all 16 nibbles cannot be told apart and are reported once.
+ */
+int mb_scan_secondary(mb_scan_t *s, mb_master_t *master, bool hex_id_digits, uint32_t now_ms);
+
+/**
+ * @return MB_SCAN_PENDING; MB_SCAN_ITEM with a meter in @p found; MB_OK at the end; a master
+ *         error (MB_ERR_MASTER_LINE) that stopped the scan
+ */
+int mb_scan_poll(mb_scan_t *s, uint32_t now_ms, mb_scan_found_t *found);
+
+/** Stop at the end of the current transaction; the next poll that ends returns MB_OK. */
+void mb_scan_abort(mb_scan_t *s);
+
+/**
+ * Progress of a scan in 0..1000 (primary: addresses done; secondary: the share of the address
+ * space already covered), for a progress display.
+ */
+unsigned mb_scan_progress(const mb_scan_t *s);
+
+#endif /* MB_ENABLE_MASTER */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MB_SCAN_H */
