@@ -36,6 +36,7 @@ typedef struct meter {
     uint16_t manufacturer;
     uint8_t version;
     uint8_t medium;
+    bool scrambled; /* values unrelated to the ID (see meter_data()) */
 } meter_t;
 
 typedef struct world {
@@ -77,6 +78,15 @@ static size_t meter_data(const meter_t *mt, unsigned telegram, bool more, uint8_
     out[n++] = 0x00; /* configuration */
     out[n++] = 0x00;
     uint32_t v = (mt->id & 0xFFFFu) * 10u + telegram;
+    if (mt->scrambled) {
+        /*
+         * Meters of a real segment send unrelated values. Telegrams that differ only in a digit
+         * of the ID and in a value derived from it can be bitwise supersets of one another, and
+         * then the wired-AND of both is exactly one of them: no master can see the other.
+         */
+        v = (mt->id ^ (uint32_t)mt->manufacturer << 16 ^ (uint32_t)mt->version << 8 ^ mt->medium) *
+            2654435761u;
+    }
     out[n++] = 0x04;
     out[n++] = 0x13;
     for (unsigned i = 0; i < 4u; i++) {
@@ -175,6 +185,27 @@ static long reply_value(const world_t *w, bool *more)
                   (uint32_t)f.data[17] << 24);
 }
 
+/* Give meter @p i another secondary address (the slave is set up again with it). */
+static void set_secondary(world_t *w, size_t i, uint32_t id, uint16_t manufacturer, uint8_t version,
+                          uint8_t medium)
+{
+    meter_t *mt = &w->meters[i];
+    mt->id = id;
+    mt->manufacturer = manufacturer;
+    mt->version = version;
+    mt->medium = medium;
+    mt->scrambled = true;
+    mb_slave_config_t sc;
+    memset(&sc, 0, sizeof sc);
+    sc.address = 0; /* unconfigured: only secondary addressing tells them apart */
+    sc.secondary.id = id;
+    sc.secondary.manufacturer = manufacturer;
+    sc.secondary.version = version;
+    sc.secondary.medium = medium;
+    sc.baud = 2400;
+    mb_slave_init(&mt->slave, &mb_simbus_hal, mt->port, &app, mt, &sc);
+}
+
 /* Run a scan to its end; the meters found go to @p found (up to @p cap). */
 static int run_scan(world_t *w, mb_scan_t *scan, mb_scan_found_t *found, size_t cap, size_t *n)
 {
@@ -212,6 +243,84 @@ static void scan_primary_addresses(void **state)
         assert_int_equal(found[i].secondary.id, w->meters[i].id);
     }
     assert_int_equal(mb_scan_progress(&scan), 1000);
+    world_free(w);
+}
+
+static bool same_secondary(const mb_secondary_t *a, const mb_secondary_t *b)
+{
+    return a->id == b->id && a->manufacturer == b->manufacturer && a->version == b->version &&
+           a->medium == b->medium;
+}
+
+/* Every meter of @p w found exactly once. */
+static void expect_all_found(const world_t *w, const mb_scan_found_t *found, size_t n)
+{
+    for (size_t i = 0; i < w->n; i++) {
+        const meter_t *mt = &w->meters[i];
+        mb_secondary_t own = {mt->id, mt->manufacturer, mt->version, mt->medium};
+        unsigned hits = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (found[k].has_secondary && same_secondary(&found[k].secondary, &own)) {
+                hits++;
+            }
+        }
+        if (hits != 1u) {
+            fail_msg("meter %zu (%08X %04X %02X %02X) found %u times", i, (unsigned)mt->id,
+                     mt->manufacturer, mt->version, mt->medium, hits);
+        }
+    }
+    assert_int_equal(n, w->n);
+}
+
+/* Meters with random IDs, some differing only in the last digit: every one found once. */
+static void scan_secondary_distinct_ids(void **state)
+{
+    (void)state;
+    world_t *w = world_new(30, 6, 0);
+    uint32_t rng = 4242;
+    for (size_t i = 0; i < 30u; i++) {
+        uint32_t id = 0;
+        for (unsigned d = 0; d < 8u; d++) {
+            id = id << 4 | mbt_rand_below(&rng, 10);
+        }
+        if (i % 5u == 1u) { /* the one before, with another last digit */
+            id = (w->meters[i - 1u].id & ~0xFu) | (((w->meters[i - 1u].id & 0xFu) + 1u) % 10u);
+        }
+        set_secondary(w, i, id, 0x2C2D, (uint8_t)mbt_rand_below(&rng, 4), 7);
+    }
+    mb_scan_t scan;
+    mb_scan_found_t found[40];
+    size_t n;
+    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
+    assert_int_equal(run_scan(w, &scan, found, 40, &n), MB_OK);
+    expect_all_found(w, found, n);
+    assert_int_equal(mb_scan_progress(&scan), 1000);
+    world_free(w);
+}
+
+/*
+ * Meters that share the ID and differ only in the manufacturer, the version or the medium, and
+ * meters with F nibbles (which the wildcard also is) that differ from the others in a second
+ * place too.
+ */
+static void scan_secondary_shared_ids(void **state)
+{
+    (void)state;
+    world_t *w = world_new(8, 6, 0);
+    set_secondary(w, 0, 0x12345678u, 0x2C2D, 1, 7);
+    set_secondary(w, 1, 0x12345679u, 0x2C2D, 1, 7);
+    set_secondary(w, 2, 0x12345678u, 0x1593, 1, 7);
+    set_secondary(w, 3, 0x12345678u, 0x2C2D, 2, 7);
+    set_secondary(w, 4, 0x12345678u, 0x2C2D, 1, 4);
+    set_secondary(w, 5, 0x12345678u, 0x2C2F, 1, 3);
+    set_secondary(w, 6, 0x12345678u, 0x2C2D, 0xFF, 2);
+    set_secondary(w, 7, 0x00000001u, 0x2C2D, 1, 7);
+    mb_scan_t scan;
+    mb_scan_found_t found[16];
+    size_t n;
+    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
+    assert_int_equal(run_scan(w, &scan, found, 16, &n), MB_OK);
+    expect_all_found(w, found, n);
     world_free(w);
 }
 
@@ -348,9 +457,14 @@ static void randomized_faults(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(read_primary),        cmocka_unit_test(multi_telegram_readout),
-        cmocka_unit_test(secondary_selection), cmocka_unit_test(echoing_converter),
-        cmocka_unit_test(randomized_faults),   cmocka_unit_test(scan_primary_addresses),
+        cmocka_unit_test(read_primary),
+        cmocka_unit_test(multi_telegram_readout),
+        cmocka_unit_test(secondary_selection),
+        cmocka_unit_test(echoing_converter),
+        cmocka_unit_test(randomized_faults),
+        cmocka_unit_test(scan_primary_addresses),
+        cmocka_unit_test(scan_secondary_distinct_ids),
+        cmocka_unit_test(scan_secondary_shared_ids),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

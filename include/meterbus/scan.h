@@ -98,16 +98,20 @@ int mb_scan_primary(mb_scan_t *s, mb_master_t *master, uint8_t first, uint8_t la
                     uint32_t now_ms);
 
 /**
- * Work in progress: in simulated segments this scan still misses some meters whose IDs differ
- * in one digit (see the project's issue on bus roles); use it with that in mind.
- *
  * Scan by secondary address: a wildcard search over the 16 nibbles of the address (8 ID digits,
  * then manufacturer, version and medium nibble by nibble), descending wherever a selection is
  * answered by more than one meter. A selection answered by one E5 is confirmed with REQ_UD2 to
  * 253, whose long header gives the meter's address; a garbled reply means more than one and
  * descends too. Because the replies of several meters arrive as their bitwise AND, which can pass
  * the checksum, a meter found under a wildcard is selected by its exact address and read again
- * alone: only the same reply proves it was alone (two more transactions per meter). @p
+ * alone: only the same reply proves it was alone (two more transactions per meter). What no
+ * master can see: a meter whose reply is a bitwise subset of another's under the same mask (the
+ * AND of both is then exactly the other one); real telegrams, with their unrelated values, are
+ * not.
+ *
+ * F nibbles: F is also the wildcard, so where a meter may have an F (manufacturer, version,
+ * medium, and ID digits with @p hex_id_digits) the search also descends with that position left
+ * wild; two meters that differ only in a nibble that is F in one of them cannot be told apart. @p
  * hex_id_digits also tries ID digits A..F (legal in IDs, rare, 60% more probes). Meters that share
  * all 16 nibbles cannot be told apart and are reported once.
  */
