@@ -10,6 +10,10 @@
  *
  * Every callback is called only from inside a call into the library that was given the same
  * context, never concurrently, and must not call back into the library.
+ *
+ * Received characters with a parity or framing error must not be pushed in (drop them, which
+ * makes the frame incomplete): a frame's 8-bit checksum alone misses two bit errors that cancel
+ * out, the even parity of each 11-bit character (8E1) catches them.
  */
 #ifndef MB_HAL_H
 #define MB_HAL_H
