@@ -192,8 +192,15 @@ static void nibble_set(mb_secondary_t *a, unsigned p, unsigned v)
  */
 static unsigned max_value(const mb_scan_t *s, unsigned p) { return p < 8u ? s->max_digit : 14u; }
 
-/* Positions where a meter may have an F nibble, which needs the wild descent. */
-static bool f_possible(const mb_scan_t *s, unsigned p) { return p >= 8u || s->max_digit == 14u; }
+/*
+ * Positions where a meter may have an F nibble, which needs the wild descent: ID digits only when
+ * hex digits are searched; not the manufacturer's top nibble, which is at most 6 for three letters
+ * (E with bit 15 set); every other nibble.
+ */
+static bool f_possible(const mb_scan_t *s, unsigned p)
+{
+    return p < 8u ? s->max_digit == 14u : p != 8u;
+}
 
 /*
  * The selection at the current mask was answered by more than one meter: fix the next
