@@ -16,6 +16,8 @@
 
 #include "meterbus/link.h"
 
+#include "bench_time.h"
+
 #define NOINLINE __attribute__((noinline))
 
 static uint8_t long_frame[MB_FRAME_MAX_LEN];
@@ -97,31 +99,17 @@ NOINLINE static void work_rx_stream(size_t iterations)
     }
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void report(const char *name, void (*work)(size_t), size_t iterations, double ops_per_it,
                    const char *unit)
 {
     enum { RUNS = 15 };
     double t[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         work(iterations);
-        t[r] = (now_ns() - t0) / ((double)iterations * ops_per_it);
+        t[r] = (bench_now_ns() - t0) / ((double)iterations * ops_per_it);
     }
-    qsort(t, RUNS, sizeof t[0], cmp_double);
-    printf("%-34s %9.2f ns/%s (median of %d)\n", name, t[RUNS / 2], unit, RUNS);
+    printf("%-34s %9.2f ns/%s (median of %d)\n", name, bench_median(t, RUNS), unit, RUNS);
 }
 
 int main(int argc, char **argv)

@@ -21,6 +21,8 @@
 
 #include "meterbus/meterbus.h"
 
+#include "bench_time.h"
+
 #define NOINLINE      __attribute__((noinline))
 #define MAX_TELEGRAMS 256
 
@@ -135,30 +137,16 @@ NOINLINE static void work_json(size_t iterations)
     }
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void report(const char *name, void (*work)(size_t), size_t iterations)
 {
     enum { RUNS = 15 };
     double t[RUNS];
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now_ns();
+        double t0 = bench_now_ns();
         work(iterations);
-        t[r] = (now_ns() - t0) / ((double)iterations * (double)n_telegrams);
+        t[r] = (bench_now_ns() - t0) / ((double)iterations * (double)n_telegrams);
     }
-    qsort(t, RUNS, sizeof t[0], cmp_double);
-    printf("%-44s %9.1f ns/telegram (median of %d)\n", name, t[RUNS / 2], RUNS);
+    printf("%-44s %9.1f ns/telegram (median of %d)\n", name, bench_median(t, RUNS), RUNS);
 }
 
 int main(int argc, char **argv)

@@ -20,6 +20,8 @@
 #include <time.h>
 
 #include "meterbus/meterbus.h"
+
+#include "bench_time.h"
 #include "meterbus/wlink.h"
 
 #define NOINLINE __attribute__((noinline))
@@ -154,19 +156,6 @@ NOINLINE static void work(workload_t *w, size_t iterations)
     }
 }
 
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
     size_t iterations = argc > 1 ? (size_t)strtoul(argv[1], NULL, 10) : 20000;
@@ -191,13 +180,12 @@ int main(int argc, char **argv)
         enum { RUNS = 15 };
         double t[RUNS];
         for (int r = 0; r < RUNS; r++) {
-            double t0 = now_ns();
+            double t0 = bench_now_ns();
             work(&workloads[i], iterations);
-            t[r] = (now_ns() - t0) / (double)iterations;
+            t[r] = (bench_now_ns() - t0) / (double)iterations;
         }
-        qsort(t, RUNS, sizeof t[0], cmp_double);
         printf("%-8s %-36s %3zu bytes on air %9.0f ns/telegram (median of %d)\n", workloads[i].name,
-               workloads[i].label, workloads[i].raw_len, t[RUNS / 2], RUNS);
+               workloads[i].label, workloads[i].raw_len, bench_median(t, RUNS), RUNS);
     }
     return 0;
 }
