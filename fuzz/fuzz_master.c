@@ -55,8 +55,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         case 1: err = mb_master_snd_nke(&m, addr, now); break;
         case 2: err = mb_master_req_ud1(&m, addr, now); break;
         default: {
+            /* The requests answered by E5, picked by the control byte's top bits. */
             mb_secondary_t mask = {0x1234FFFFu, 0xFFFF, 0xFF, 0xFF};
-            err = mb_master_select(&m, &mask, NULL, now);
+            switch (control >> 6) {
+            case 0: err = mb_master_select(&m, &mask, NULL, now); break;
+            case 1: err = mb_master_set_address(&m, addr, (uint8_t)(addr ^ 0x55u), now); break;
+            case 2: err = mb_master_switch_baud(&m, addr, 9600, now); break; /* not slower */
+            default: err = mb_master_app_reset(&m, addr, control & 0x20u ? 0x10 : -1, now); break;
+            }
             break;
         }
         }

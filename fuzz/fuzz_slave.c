@@ -12,7 +12,7 @@
  *   [2..3] seed of the generator that picks chunks, time steps, polls, HAL and application moves
  *
  * The slave has secondary address 12345678 / ELS (0x1593) / version 0x33 / gas, so that the
- * reference selections of mbus-facts §1.7 match it. The stream is fed with advancing (wrapping)
+ * published reference selection frames match it. The stream is fed with advancing (wrapping)
  * timestamps and random mb_slave_poll() calls. Checked after every call:
  *  - mb_slave_feed() consumes everything; the address stays 0..250; events carry legal values;
  *  - every reply written is a valid frame a slave may send: E5, A2, or an RSP_UD (C 08/18/28/38,

@@ -7,6 +7,8 @@
 
 enum { ST_IDLE, ST_SEND, ST_WAIT, ST_SETTLE, ST_DONE };
 enum { EXPECT_NONE, EXPECT_ACK, EXPECT_RSP, EXPECT_RSP_OR_ACK };
+/* What a successful request changes in the master itself. */
+enum { AFTER_NOTHING, AFTER_NEW_ADDRESS, AFTER_NEW_BAUD };
 
 #define DEFAULT_BAUD 2400u
 
@@ -87,6 +89,19 @@ static void finish(mb_master_t *m, int result)
     if (result == MB_OK && m->fcv) {
         fcb_set(m, m->addr, !fcb_get(m, m->addr));
     }
+    if (result != MB_OK) {
+        return;
+    }
+    if (m->after == AFTER_NEW_ADDRESS && m->addr < 251u) {
+        /* The slave keeps its FCB under its new address. */
+        fcb_set(m, (uint8_t)m->after_arg, fcb_get(m, m->addr));
+    } else if (m->after == AFTER_NEW_BAUD) {
+        /* The slave has acknowledged at the old rate and now listens at the new one. */
+        m->state = ST_IDLE;
+        int err = mb_master_set_line_baud(m, m->after_arg);
+        m->state = ST_DONE;
+        m->result = err;
+    }
 }
 
 /* Hand the rest of the request to the HAL; once all of it is out, the answer window starts. */
@@ -135,7 +150,12 @@ static void begin_attempt(mb_master_t *m, uint32_t now_ms)
     try_write(m, now_ms);
 }
 
-static int start(mb_master_t *m, int len, uint8_t addr, uint8_t expect, bool fcv, uint32_t now_ms)
+/*
+ * Begin a transaction with the @p len bytes encoded in m->req (a negative @p len is the encoder's
+ * error); @p after says what a success changes in the master itself.
+ */
+static int start_then(mb_master_t *m, int len, uint8_t addr, uint8_t expect, bool fcv,
+                      uint8_t after, uint32_t after_arg, uint32_t now_ms)
 {
     if (len < 0) {
         return len;
@@ -147,8 +167,15 @@ static int start(mb_master_t *m, int len, uint8_t addr, uint8_t expect, bool fcv
     m->listen_to_end = (addr == 253u || addr == 254u) && expect == EXPECT_ACK;
     m->attempts = 0;
     m->result = MB_OK;
+    m->after = after;
+    m->after_arg = after_arg;
     begin_attempt(m, now_ms);
     return m->state == ST_DONE && m->result < 0 ? m->result : MB_OK;
+}
+
+static int start(mb_master_t *m, int len, uint8_t addr, uint8_t expect, bool fcv, uint32_t now_ms)
+{
+    return start_then(m, len, addr, expect, fcv, AFTER_NOTHING, 0u, now_ms);
 }
 
 static int check_start(const mb_master_t *m, uint8_t addr)
@@ -233,6 +260,39 @@ int mb_master_select(mb_master_t *m, const mb_secondary_t *mask, const uint32_t 
         }
     }
     return mb_master_snd_ud(m, 253u, 0x52u, data, n, now_ms);
+}
+
+int mb_master_set_address(mb_master_t *m, uint8_t addr, uint8_t new_address, uint32_t now_ms)
+{
+    int err = check_start(m, addr);
+    if (err != MB_OK) {
+        return err;
+    }
+    if (addr >= 254u || new_address > 250u) {
+        return MB_ERR_ARG; /* every slave at once would end up on one address */
+    }
+    int len = mb_encode_set_address(m->req, sizeof m->req, addr, fcb_get(m, addr), new_address);
+    return start_then(m, len, addr, EXPECT_ACK, true, AFTER_NEW_ADDRESS, new_address, now_ms);
+}
+
+int mb_master_switch_baud(mb_master_t *m, uint8_t addr, uint32_t baud, uint32_t now_ms)
+{
+    int err = check_start(m, addr);
+    if (err != MB_OK) {
+        return err;
+    }
+    int len = mb_encode_set_baud(m->req, sizeof m->req, addr, fcb_get(m, addr), baud);
+    return start_then(m, len, addr, EXPECT_ACK, true, AFTER_NEW_BAUD, baud, now_ms);
+}
+
+int mb_master_app_reset(mb_master_t *m, uint8_t addr, int subcode, uint32_t now_ms)
+{
+    int err = check_start(m, addr);
+    if (err != MB_OK) {
+        return err;
+    }
+    int len = mb_encode_app_reset(m->req, sizeof m->req, addr, fcb_get(m, addr), subcode);
+    return start_then(m, len, addr, EXPECT_ACK, true, AFTER_NOTHING, 0u, now_ms);
 }
 
 /* Is @p f the answer the request waits for? */

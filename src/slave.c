@@ -1,7 +1,7 @@
 /*
  * Wired M-Bus slave (EN 13757-2/-3): frames come from the stream receiver of link_rx.c, replies
  * go out through the HAL. The rules are stated in include/meterbus/slave.h; the comments here say
- * why where the facts (mbus-facts §1.5, §1.6, §5, §7) leave a choice.
+ * why where EN 13757-2/-3 and the vendors' documentation leave a choice.
  */
 #include "meterbus/slave.h"
 
@@ -302,7 +302,7 @@ static void selection(mb_slave_t *s, const mb_frame_t *f, uint32_t now_ms)
     bool match = mb_secondary_match(&mask, &s->secondary) &&
                  (!enhanced || fabrication_matches(s, f->data + SELECT_LEN + 2u));
     if (!match) {
-        /* Meant for another slave; it ends this one's selected state (mbus-facts §5.1). */
+        /* Meant for another slave; it ends this one's selected state (EN 13757-2). */
         s->stats.not_addressed++;
         if (s->selected) {
             if (s->tx_active) {
@@ -343,7 +343,7 @@ static void send_user_data(mb_slave_t *s, const mb_frame_t *f, bool broadcast, u
             switch_baud(s, baud); /* no E5 to wait for */
             return;
         }
-        s->tx_baud = baud; /* after the E5 at the old rate (mbus-facts §1.8, §7.1) */
+        s->tx_baud = baud; /* after the E5 at the old rate (EN 13757-2) */
         send(s, false, now_ms);
         return;
     }
@@ -367,7 +367,7 @@ static void send_user_data(mb_slave_t *s, const mb_frame_t *f, bool broadcast, u
                 s->stats.bad_request++;
                 return;
             }
-            /* The E5 carries no address: it acknowledges at the old one, mbus-facts §7.1. */
+            /* The E5 carries no address: it acknowledges at the old one. */
             s->address = address;
             set_single(s, MB_BYTE_ACK, broadcast);
             remember(s, f);
@@ -413,7 +413,7 @@ static void handle(mb_slave_t *s, const mb_frame_t *f, uint32_t now_ms)
             return;
         }
         if (f->c == MB_C_SND_NKE) {
-            /* Deselects; vendor documentation says no reply (mbus-facts §5.1, §7.1). */
+            /* Deselects; vendor documentation says no reply. */
             begin_request(s);
             deselect(s);
             return;

@@ -2,7 +2,7 @@
  * Wired slave state machine (include/meterbus/slave.h), black box: requests go in as bytes through
  * mb_slave_feed(), replies come out through a capture HAL.
  *
- * Every request is a reference frame of mbus-facts §1.7 or worked out by hand in the comment next
+ * Every request is a published reference frame or worked out by hand in the comment next
  * to it (CS = sum of C .. last data byte, mod 256); every expected reply is worked out the same
  * way. Nothing here was produced by running the code under test.
  */
@@ -250,7 +250,7 @@ static void expect_event(int i, int event, int32_t value)
 
 static const mb_slave_stats_t *stats(void) { return mb_slave_stats(&fx.slave); }
 
-/* Frames used by several tests (mbus-facts §1.7 unless worked out here). */
+/* Frames used by several tests (published reference frames unless worked out here). */
 #define SND_NKE_5      "10 40 05 45 16"
 #define SND_NKE_253    "10 40 FD 3D 16"
 #define SND_NKE_254    "10 40 FE 3E 16"

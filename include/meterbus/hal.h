@@ -37,7 +37,9 @@ typedef struct mb_hal {
     int (*write)(void *ctx, const uint8_t *p, size_t len);
     /**
      * Switch the line to @p baud Bd (300..38400 on a wired bus). NULL when the line has no baud
-     * rate of its own (TCP). Called only between frames. @return 0, or a negative value.
+     * rate of its own (TCP). Called only between frames; bytes already handed to write() must
+     * still go out at the old rate (wait until they have left, as tcdrain() does).
+     * @return 0, or a negative value.
      */
     int (*set_baud)(void *ctx, uint32_t baud);
     /** Drop received bytes not yet pushed into the library. May be NULL. */

@@ -78,6 +78,8 @@ typedef struct mb_master {
     bool fcv;                        /**< private: the request has FCV set (toggle on success) */
     bool listen_to_end;              /**< private: wait for the window to close after an E5 */
     bool got_reply;                  /**< private */
+    uint8_t after;                   /**< private: what success changes in the master */
+    uint32_t after_arg;              /**< private: the new address or baud rate */
     uint8_t addr;                    /**< private: address of the request */
     uint32_t sent_ms;                /**< private: when the request was taken by the HAL */
     uint32_t window_ms;              /**< private: answer window after the request's end */
@@ -111,6 +113,26 @@ int mb_master_req_ud1(mb_master_t *m, uint8_t addr, uint32_t now_ms);
 /** SND_UD with @p ci and @p len bytes of data (0..252): answered by E5. */
 int mb_master_snd_ud(mb_master_t *m, uint8_t addr, uint8_t ci, const uint8_t *data, size_t len,
                      uint32_t now_ms);
+/**
+ * Set the primary address of the slave at @p addr (0..250, or 253 for the selected one) to
+ * @p new_address (0..250): SND_UD, CI 0x51, record 01 7A. Answered by E5; then the master uses
+ * the slave's FCB for the new address. Broadcasts (254, 255) are refused with MB_ERR_ARG: every
+ * slave would take the same address.
+ */
+int mb_master_set_address(mb_master_t *m, uint8_t addr, uint8_t new_address, uint32_t now_ms);
+/**
+ * Switch the slave at @p addr to @p baud (300, 600, ..., 38400; CI 0xB8..0xBF). The slave
+ * acknowledges at the old rate, then changes; so does the master, through hal->set_baud, once the
+ * E5 has come (to 255, once the request has been written; a failing set_baud ends the
+ * transaction with MB_ERR_MASTER_LINE). Other slaves on the segment keep the old rate: to talk
+ * to them again, switch back with mb_master_set_line_baud().
+ */
+int mb_master_switch_baud(mb_master_t *m, uint8_t addr, uint32_t baud, uint32_t now_ms);
+/**
+ * Application reset (CI 0x50) of the slave at @p addr, with @p subcode 0..255 (telegram type in
+ * the upper nibble, number in the lower) or MB_APP_RESET_NO_SUBCODE. Answered by E5.
+ */
+int mb_master_app_reset(mb_master_t *m, uint8_t addr, int subcode, uint32_t now_ms);
 /**
  * Secondary selection (SND_UD to 253, CI 0x52) of @p mask (wildcards: 0xF ID digits, all-ones
  * fields); with @p fabrication non-NULL, enhanced selection by fabrication number (8 BCD digits

@@ -9,7 +9,7 @@
  * Nothing blocks, nothing is allocated, and time comes in as `now_ms` arguments (any monotonic
  * millisecond clock; wrap-around at 2^32 is handled).
  *
- * What the slave does with each valid frame (EN 13757-2; mbus-facts §1, §5, §7):
+ * What the slave does with each valid frame (EN 13757-2, EN 13757-3):
  *
  * | frame from a master                | action                                                |
  * |------------------------------------|-------------------------------------------------------|
@@ -30,15 +30,15 @@
  * Addressing: a frame is for this slave when its A field is the slave's primary address (0 for an
  * unconfigured slave is simply its address), 254, 255, or 253 while selected. The reply to any of
  * them carries the slave's own primary address in its A field, also when it was addressed through
- * 253 or 254 (masters accept both; see mbus-facts §1.6) so that a master learns it.
+ * 253 or 254 (masters accept both) so that a master learns it.
  *
  * Silence: the slave writes nothing for a frame that fails any check of mb_frame_decode() (start,
  * length, C field, stop byte, checksum), that is cut short (the receiver's gap timeout drops it),
  * that is not for it, that is sent to 255, that comes from another slave (E5, A2, RSP_UD), or whose
  * content it cannot accept (see mb_slave_stats_t::bad_request) or the application refuses.
  *
- * Frame count bit (FCB), EN 13757-2 and mbus-facts §1.5. The slave has one FCB memory for every
- * way it is addressed with a reply (primary, 253, 254: mbus-facts §1.5 quotes one FCB state for
+ * Frame count bit (FCB), EN 13757-2. The slave has one FCB memory for every
+ * way it is addressed with a reply (primary, 253, 254: the standard speaks of one FCB state for
  * primary and secondary access). A request with FCV = 1 (REQ_UD1, REQ_UD2, SND_UD) is a **repeat**
  * when it is identical to the last one the slave acted on (C with its FCB, A, CI, length and a
  * 16-bit sum of the content): the slave sends its last reply again byte for byte, without calling
@@ -101,7 +101,7 @@ typedef enum mb_slave_event {
     /** The line now runs at a new rate (hal->set_baud() succeeded after the E5 went out at the old
         rate); value: the baud rate 300..38400. */
     MB_SLAVE_EV_BAUD = 2,
-    /** Application reset (CI 50); value: the subcode 0..255, or -1 without one (mbus-facts §7.3:
+    /** Application reset (CI 50); value: the subcode 0..255, or -1 without one (EN 13757-3:
         upper nibble telegram type, lower nibble telegram number; the slave itself only restarts
         its readouts at telegram 0). */
     MB_SLAVE_EV_APP_RESET = 3,
@@ -137,7 +137,7 @@ typedef struct mb_slave_app {
      *                 its records with DIF 0x1F itself: the slave never touches the data)
      * @return bytes written (1..cap: a control frame for 1, a long frame otherwise); 0 for "nothing
      *         to send", answered with E5 (the usual answer to REQ_UD1 without alarm data,
-     * mbus-facts §7.1; unusual for REQ_UD2); negative to send nothing. Values above @p cap are
+     * EN 13757-2; unusual for REQ_UD2); negative to send nothing. Values above @p cap are
      *         treated as negative. A repeated request (same FCB) gets the previous reply again
      *         without this call.
      */
@@ -170,7 +170,7 @@ typedef struct mb_slave_config {
      * version, medium, exactly as the slave reports them in its long header.
      */
     mb_secondary_t secondary;
-    /** The slave has a fabrication number for enhanced selection (mbus-facts §5.1). */
+    /** The slave has a fabrication number for enhanced selection (EN 13757-2). */
     bool has_fabrication;
     /**
      * Fabrication number as 8 BCD digits as nibbles, like mb_secondary_t::id (11223344 =
