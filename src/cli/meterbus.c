@@ -21,6 +21,8 @@
  *       A or B, told apart by the CRCs), or without them when its length is exactly L + 1 (see
  *       wireless_frame() for the one ambiguous case).
  *       Compact frames are expanded with the formats of full frames seen earlier in the run.
+ *   meterbus scan, meterbus read: a master on a line (bus.c)
+ *   meterbus sim: simulated meters served over TCP or a pseudo-terminal (sim.c)
  *   meterbus version
  */
 #include <stdbool.h>
@@ -28,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "meterbus/meterbus.h"
 
 #define JSON_CAP (64u * 1024u) /* enough for 252 bytes of the densest records */
@@ -55,6 +58,11 @@ static int usage(FILE *to)
     fputs(
         "usage: meterbus decode [--text-after-vif | --text-2018] [--key HEX] [--keys FILE]\n"
         "                       [HEX ... | -]\n"
+        "       meterbus scan (--tcp HOST:PORT | --device PATH) [--baud B]\n"
+        "                     (--primary | --secondary) [--json]\n"
+        "       meterbus read (--tcp HOST:PORT | --device PATH) [--baud B]\n"
+        "                     (--address N | --id SECONDARY) [--json | --hex]\n"
+        "       meterbus sim (--tcp HOST:PORT | --pty) [--meters N] [--seed S] [--baud B]\n"
         "       meterbus version\n"
         "       meterbus help\n"
         "\n"
@@ -67,7 +75,22 @@ static int usage(FILE *to)
         "  --text-after-vif  plain-text units right after the VIF (older meters)\n"
         "  --text-2018       plain-text units after the last VIFE only (EN 13757-3:2018)\n"
         "  --key HEX         AES-128 key for encrypted wireless telegrams (32 hex digits)\n"
-        "  --keys FILE       keys per meter, lines of 'ID KEY' (8-digit ID, 32 hex digits)\n",
+        "  --keys FILE       keys per meter, lines of 'ID KEY' (8-digit ID, 32 hex digits)\n"
+        "\n"
+        "scan    find the meters of a segment behind a TCP gateway or a serial level converter\n"
+        "        by primary address (--first, --last: 0..250) or by secondary address with\n"
+        "        wildcards (--hex-ids also tries ID digits A..F); prints each one (--json: a\n"
+        "        list) and the number of bus transactions used. --baud is the rate of the\n"
+        "        M-Bus segment (also behind a gateway, for the timeouts), --retries N (1),\n"
+        "        --extra-ms MS added to every answer window (100 with --tcp).\n"
+        "read    read every telegram of one meter (--id: 8 ID digits or the 16 hex digits a\n"
+        "        scan prints, F = any) and print each as decode does; --hex prints the raw\n"
+        "        telegrams instead; --max-telegrams N (16).\n"
+        "sim     serve N simulated meters (primary addresses 1..N, random secondary\n"
+        "        addresses, changing values) on a simulated segment at --baud (2400) to a\n"
+        "        master program over TCP (:PORT listens everywhere, port 0 picks a free one)\n"
+        "        or a pseudo-terminal; lists the meters, then 'listening on HOST:PORT' or\n"
+        "        'pty PATH'. --once ends when the first TCP client leaves.\n",
         to);
     return to == stdout ? 0 : 2;
 }
@@ -401,7 +424,7 @@ static int decode_args(session_t *s, int argc, char **argv)
     return failed;
 }
 
-static int cmd_decode(int argc, char **argv)
+int cli_decode(int argc, char **argv)
 {
     session_t *s = calloc(1, sizeof *s);
     char *json = malloc(JSON_CAP);
@@ -487,7 +510,16 @@ int main(int argc, char **argv)
         return usage(stderr);
     }
     if (strcmp(argv[1], "decode") == 0) {
-        return cmd_decode(argc - 2, argv + 2);
+        return cli_decode(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "scan") == 0) {
+        return cli_scan(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "read") == 0) {
+        return cli_read(argc - 2, argv + 2);
+    }
+    if (strcmp(argv[1], "sim") == 0) {
+        return cli_sim(argc - 2, argv + 2);
     }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("meterbus %s\n", mb_version());

@@ -1,0 +1,609 @@
+/*
+ * meterbus scan, meterbus read: a master on a serial line or behind a TCP gateway.
+ *
+ *   meterbus scan (--tcp HOST:PORT | --device PATH) [--baud B] (--primary | --secondary)
+ *                 [--first A] [--last B] [--hex-ids] [--retries N] [--extra-ms MS] [--json]
+ *   meterbus read (--tcp HOST:PORT | --device PATH) [--baud B] (--address N | --id SECONDARY)
+ *                 [--max-telegrams N] [--retries N] [--extra-ms MS] [--hex] [--json]
+ *
+ * The blocking loops here are the host side of the library: the master and the scans are
+ * non-blocking state machines, the port's helpers (host/port.h) wait for bytes in between.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "meterbus/host/port.h"
+#include "meterbus/meterbus.h"
+
+#if MB_ENABLE_MASTER
+
+#define JSON_CAP       (64u * 1024u)
+#define MAX_FOUND      1024u /* meters listed by one scan (a segment has at most 250) */
+#define WAIT_STEP_MS   10u   /* longest wait for bytes before the state machines are polled */
+#define PROGRESS_EVERY 200u  /* ms between progress lines */
+
+/* Set by SIGINT: the scan ends after its current transaction and lists what it found. */
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* Where the master is and how it talks: the options both commands share. */
+typedef struct line_opts {
+    const char *tcp;
+    const char *device;
+    unsigned long baud;
+    unsigned long retries;
+    unsigned long extra_ms;
+    bool extra_given;
+    bool json;
+} line_opts_t;
+
+/* Take a shared option at argv[*i]. @return 1 taken, 0 not a line option, -1 bad value. */
+static int line_option(line_opts_t *o, int argc, char **argv, int *i, const char *cmd)
+{
+    const char *arg = argv[*i];
+    static const char *const with_value[] = {"--tcp", "--device", "--baud", "--retries",
+                                             "--extra-ms"};
+    size_t which = sizeof with_value / sizeof with_value[0];
+    for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++) {
+        if (strcmp(arg, with_value[k]) == 0) {
+            which = k;
+        }
+    }
+    if (strcmp(arg, "--json") == 0) {
+        o->json = true;
+        return 1;
+    }
+    if (which == sizeof with_value / sizeof with_value[0]) {
+        return 0;
+    }
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "meterbus %s: %s needs a value\n", cmd, arg);
+        return -1;
+    }
+    const char *value = argv[++*i];
+    bool ok = true;
+    switch (which) {
+    case 0: o->tcp = value; break;
+    case 1: o->device = value; break;
+    case 2: ok = cli_number(value, 300, 38400, &o->baud); break;
+    case 3: ok = cli_number(value, 0, 10, &o->retries); break;
+    default:
+        ok = cli_number(value, 0, 60000, &o->extra_ms);
+        o->extra_given = true;
+        break;
+    }
+    if (!ok) {
+        fprintf(stderr, "meterbus %s: bad value for %s: %s\n", cmd, arg, value);
+        return -1;
+    }
+    return 1;
+}
+
+/* Open the line and set up the master on it. @return true, or false after saying why. */
+static bool open_line(const line_opts_t *o, mb_port_t *port, mb_master_t *m, const char *cmd)
+{
+    int err;
+    uint32_t extra = (uint32_t)o->extra_ms;
+    if (o->tcp != NULL) {
+        char host[256];
+        char service[32];
+        if (!cli_host_port(o->tcp, host, sizeof host, service, sizeof service)) {
+            fprintf(stderr, "meterbus %s: --tcp wants HOST:PORT ([IPv6]:PORT), not %s\n", cmd,
+                    o->tcp);
+            return false;
+        }
+        err = mb_port_open_tcp(port, host, service, 5000);
+        /* A gateway and the network add their own delay to every answer. */
+        extra = o->extra_given ? extra : 100u;
+    } else {
+        err = mb_port_open_serial(port, o->device, (uint32_t)o->baud);
+    }
+    if (err < 0) {
+        fprintf(stderr, "meterbus %s: cannot open %s: %s\n", cmd,
+                o->tcp != NULL ? o->tcp : o->device, strerror(-err));
+        return false;
+    }
+    mb_master_config_t cfg = {(uint32_t)o->baud, extra, (uint8_t)o->retries};
+    mb_master_init(m, &mb_port_hal, port, &cfg);
+    return true;
+}
+
+static bool check_line_opts(const line_opts_t *o, const char *cmd)
+{
+    if ((o->tcp == NULL) == (o->device == NULL)) {
+        fprintf(stderr, "meterbus %s: give one of --tcp HOST:PORT and --device PATH\n", cmd);
+        return false;
+    }
+    return true;
+}
+
+static const char *master_error(int err)
+{
+    switch (err) {
+    case MB_ERR_MASTER_TIMEOUT: return "no answer";
+    case MB_ERR_MASTER_COLLISION: return "garbled answers (more than one meter, or noise)";
+    case MB_ERR_MASTER_UNEXPECTED: return "an answer of the wrong kind";
+    case MB_ERR_MASTER_LINE: return "the line failed";
+    default: return mb_strerror(err);
+    }
+}
+
+/* The usual 16-hex-digit form of a secondary address: ID, manufacturer, version, medium. */
+static void secondary_text(const mb_secondary_t *s, char out[17])
+{
+    snprintf(out, 17, "%08lX%04X%02X%02X", (unsigned long)s->id, (unsigned)s->manufacturer,
+             (unsigned)s->version, (unsigned)s->medium);
+}
+
+/*
+ * A secondary address as given on the command line: 8 ID digits, or 16 hex digits as
+ * secondary_text() writes them; F is a wildcard anywhere. @return false when it is neither.
+ */
+static bool parse_secondary(const char *text, mb_secondary_t *out)
+{
+    size_t n = strlen(text);
+    if (n != 8u && n != 16u) {
+        return false;
+    }
+    uint8_t nibble[16];
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (c >= '0' && c <= '9') {
+            nibble[i] = (uint8_t)(c - '0');
+        } else if (c >= 'a' && c <= 'f') {
+            nibble[i] = (uint8_t)(c - 'a' + 10);
+        } else if (c >= 'A' && c <= 'F') {
+            nibble[i] = (uint8_t)(c - 'A' + 10);
+        } else {
+            return false;
+        }
+    }
+    for (size_t i = n; i < 16u; i++) {
+        nibble[i] = 0xFu;
+    }
+    uint32_t id = 0;
+    for (size_t i = 0; i < 8u; i++) {
+        id = id << 4 | nibble[i];
+    }
+    unsigned man = 0;
+    for (size_t i = 8; i < 12u; i++) {
+        man = man << 4 | nibble[i];
+    }
+    out->id = id;
+    out->manufacturer = (uint16_t)man;
+    out->version = (uint8_t)(nibble[12] << 4 | nibble[13]);
+    out->medium = (uint8_t)(nibble[14] << 4 | nibble[15]);
+    return true;
+}
+
+/* ---- scan -------------------------------------------------------------------------------- */
+
+static void print_found_text(const mb_scan_found_t *f, bool primary)
+{
+    if (primary) {
+        printf("address %3u", (unsigned)f->address);
+    }
+    if (f->has_secondary) {
+        char id[9];
+        char man[4];
+        char sec[17];
+        mb_id_text(f->secondary.id, id);
+        (void)mb_manufacturer_text(f->secondary.manufacturer, man);
+        secondary_text(&f->secondary, sec);
+        printf("%sid %s  manufacturer %s  version %u  medium %s  secondary %s", primary ? "  " : "",
+               id, man, (unsigned)f->secondary.version, mb_medium_name(f->secondary.medium), sec);
+    }
+    putchar('\n');
+}
+
+static void print_found_json(const mb_scan_found_t *found, size_t n, bool primary)
+{
+    fputs("[", stdout);
+    for (size_t i = 0; i < n; i++) {
+        const mb_scan_found_t *f = &found[i];
+        printf("%s{", i == 0u ? "" : ",");
+        const char *sep = "";
+        if (primary) {
+            printf("\"address\":%u", (unsigned)f->address);
+            sep = ",";
+        }
+        if (f->has_secondary) {
+            char id[9];
+            char man[4];
+            char sec[17];
+            mb_id_text(f->secondary.id, id);
+            (void)mb_manufacturer_text(f->secondary.manufacturer, man);
+            secondary_text(&f->secondary, sec);
+            printf("%s\"id\":\"%s\",\"manufacturer\":\"%s\",\"version\":%u,\"medium\":", sep, id,
+                   man, (unsigned)f->secondary.version);
+            const char *medium = mb_medium_name(f->secondary.medium);
+            if (medium[0] != '\0') {
+                printf("\"%s\"", medium);
+            } else {
+                printf("%u", (unsigned)f->secondary.medium);
+            }
+            printf(",\"secondary\":\"%s\"", sec);
+        }
+        putchar('}');
+    }
+    puts("]");
+}
+
+static void progress(const mb_scan_t *s, const mb_master_t *m, size_t found, bool final)
+{
+    if (final) {
+        fputs("\r\033[K", stderr);
+        return;
+    }
+    unsigned p = mb_scan_progress(s);
+    fprintf(stderr, "\rscan: %3u.%u%%  %zu found  %lu transactions\033[K", p / 10u, p % 10u, found,
+            (unsigned long)mb_master_stats(m).requests);
+}
+
+static int scan_usage(void)
+{
+    fputs("usage: meterbus scan (--tcp HOST:PORT | --device PATH) [--baud B]\n"
+          "                     (--primary [--first A] [--last B] | --secondary [--hex-ids])\n"
+          "                     [--retries N] [--extra-ms MS] [--json]\n",
+          stderr);
+    return CLI_USAGE;
+}
+
+int cli_scan(int argc, char **argv)
+{
+    line_opts_t o = {NULL, NULL, 2400, 1, 0, false, false};
+    int kind = 0; /* 1 primary, 2 secondary */
+    unsigned long first = 0;
+    unsigned long last = 250;
+    bool hex_ids = false;
+    for (int i = 0; i < argc; i++) {
+        int taken = line_option(&o, argc, argv, &i, "scan");
+        if (taken < 0) {
+            return scan_usage();
+        }
+        if (taken > 0) {
+            continue;
+        }
+        const char *arg = argv[i];
+        if (strcmp(arg, "--primary") == 0) {
+            kind = 1;
+        } else if (strcmp(arg, "--secondary") == 0) {
+            kind = 2;
+        } else if (strcmp(arg, "--hex-ids") == 0) {
+            hex_ids = true;
+        } else if ((strcmp(arg, "--first") == 0 || strcmp(arg, "--last") == 0) && i + 1 < argc) {
+            if (!cli_number(argv[i + 1], 0, 250, arg[2] == 'f' ? &first : &last)) {
+                fprintf(stderr, "meterbus scan: %s wants an address 0..250\n", arg);
+                return scan_usage();
+            }
+            i++;
+        } else {
+            fprintf(stderr, "meterbus scan: unknown option %s\n", arg);
+            return scan_usage();
+        }
+    }
+    if (!check_line_opts(&o, "scan") || kind == 0 || first > last) {
+        if (kind == 0) {
+            fputs("meterbus scan: give --primary or --secondary\n", stderr);
+        }
+        return scan_usage();
+    }
+    mb_port_t port;
+    mb_master_t m;
+    if (!open_line(&o, &port, &m, "scan")) {
+        return CLI_FAILED;
+    }
+    mb_scan_found_t *found = calloc(MAX_FOUND, sizeof *found);
+    if (found == NULL) {
+        mb_port_close(&port);
+        fputs("meterbus scan: out of memory\n", stderr);
+        return CLI_FAILED;
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(SIGINT, &sa, NULL);
+
+    bool show_progress = isatty(STDERR_FILENO) != 0;
+    uint32_t t0 = mb_port_now_ms();
+    uint32_t last_progress = t0;
+    mb_scan_t scan;
+    int r = kind == 1 ? mb_scan_primary(&scan, &m, (uint8_t)first, (uint8_t)last, t0)
+                      : mb_scan_secondary(&scan, &m, hex_ids, t0);
+    size_t n = 0;
+    while (r >= 0) {
+        mb_scan_found_t f;
+        r = mb_scan_poll(&scan, mb_port_now_ms(), &f);
+        if (r == MB_SCAN_ITEM) {
+            if (n < MAX_FOUND) {
+                found[n++] = f;
+            }
+            if (!o.json) {
+                if (show_progress) {
+                    progress(&scan, &m, n, true);
+                }
+                print_found_text(&f, kind == 1);
+                fflush(stdout);
+            }
+            continue;
+        }
+        if (r != MB_SCAN_PENDING) {
+            break;
+        }
+        if (interrupted) {
+            mb_scan_abort(&scan);
+        }
+        int err = mb_port_wait(&port, &m, WAIT_STEP_MS);
+        if (err < 0) {
+            fprintf(stderr, "\nmeterbus scan: the line failed: %s\n", strerror(-err));
+            r = MB_ERR_MASTER_LINE;
+            break;
+        }
+        uint32_t now = mb_port_now_ms();
+        if (show_progress && now - last_progress >= PROGRESS_EVERY) {
+            progress(&scan, &m, n, false);
+            last_progress = now;
+        }
+    }
+    if (show_progress) {
+        progress(&scan, &m, n, true);
+    }
+    if (o.json) {
+        print_found_json(found, n, kind == 1);
+    }
+    mb_master_stats_t st = mb_master_stats(&m);
+    fprintf(stderr,
+            "meterbus scan: %zu %s found with %lu bus transactions (%lu retries, %lu collisions) "
+            "in %.1f s%s\n",
+            n, n == 1u ? "meter" : "meters", (unsigned long)st.requests, (unsigned long)st.retries,
+            (unsigned long)st.collisions, (double)(mb_port_now_ms() - t0) / 1000.0,
+            interrupted ? ", interrupted" : "");
+    if (r < 0) {
+        fprintf(stderr, "meterbus scan: stopped: %s\n", master_error(r));
+    }
+    free(found);
+    mb_port_close(&port);
+    return r < 0 || interrupted ? CLI_FAILED : CLI_OK;
+}
+
+/* ---- read -------------------------------------------------------------------------------- */
+
+static int read_usage(void)
+{
+    fputs("usage: meterbus read (--tcp HOST:PORT | --device PATH) [--baud B]\n"
+          "                     (--address N | --id SECONDARY) [--max-telegrams N]\n"
+          "                     [--retries N] [--extra-ms MS] [--hex] [--json]\n",
+          stderr);
+    return CLI_USAGE;
+}
+
+/* Print one telegram as meterbus decode does (or as hex). @return false if it did not decode. */
+static bool print_telegram(const mb_frame_t *f, bool hex, char *json)
+{
+    uint8_t raw[MB_FRAME_MAX_LEN];
+    int n = mb_frame_encode(f, raw, sizeof raw);
+    if (hex) {
+        for (int i = 0; i < n; i++) {
+            printf("%s%02X", i == 0 ? "" : " ", raw[i]);
+        }
+        putchar('\n');
+        return n > 0;
+    }
+    int err;
+    int len = mb_json_frame(f, 0, json, JSON_CAP, &err);
+    if (len < 0) {
+        err = len;
+        len = mb_json_error(err, json, JSON_CAP);
+    }
+    if (len > 0) {
+        fwrite(json, 1, (size_t)len, stdout);
+    }
+    putchar('\n');
+    return err == MB_OK;
+}
+
+/* Run the transaction just started. @return its result. */
+static int transact(mb_port_t *port, mb_master_t *m, int started)
+{
+    return started != MB_OK ? started : mb_port_transact(port, m);
+}
+
+int cli_read(int argc, char **argv)
+{
+    line_opts_t o = {NULL, NULL, 2400, 2, 0, false, false};
+    unsigned long address = 0;
+    bool has_address = false;
+    mb_secondary_t mask;
+    bool has_id = false;
+    unsigned long max_telegrams = 16;
+    bool hex = false;
+    for (int i = 0; i < argc; i++) {
+        int taken = line_option(&o, argc, argv, &i, "read");
+        if (taken < 0) {
+            return read_usage();
+        }
+        if (taken > 0) {
+            continue;
+        }
+        const char *arg = argv[i];
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(arg, "--hex") == 0) {
+            hex = true;
+        } else if (strcmp(arg, "--address") == 0 && value != NULL) {
+            if (!cli_number(value, 0, 250, &address)) {
+                fputs("meterbus read: --address wants 0..250\n", stderr);
+                return read_usage();
+            }
+            has_address = true;
+            i++;
+        } else if (strcmp(arg, "--id") == 0 && value != NULL) {
+            if (!parse_secondary(value, &mask)) {
+                fputs("meterbus read: --id wants 8 ID digits or 16 hex digits (ID, manufacturer, "
+                      "version, medium; F = any)\n",
+                      stderr);
+                return read_usage();
+            }
+            has_id = true;
+            i++;
+        } else if (strcmp(arg, "--max-telegrams") == 0 && value != NULL) {
+            if (!cli_number(value, 1, 1000, &max_telegrams)) {
+                fputs("meterbus read: --max-telegrams wants 1..1000\n", stderr);
+                return read_usage();
+            }
+            i++;
+        } else {
+            fprintf(stderr, "meterbus read: unknown option or missing value: %s\n", arg);
+            return read_usage();
+        }
+    }
+    if (!check_line_opts(&o, "read") || has_address == has_id) {
+        if (has_address == has_id) {
+            fputs("meterbus read: give one of --address N and --id SECONDARY\n", stderr);
+        }
+        return read_usage();
+    }
+    char *json = malloc(JSON_CAP);
+    if (json == NULL) {
+        fputs("meterbus read: out of memory\n", stderr);
+        return CLI_FAILED;
+    }
+    mb_port_t port;
+    mb_master_t m;
+    if (!open_line(&o, &port, &m, "read")) {
+        free(json);
+        return CLI_FAILED;
+    }
+    int status = CLI_OK;
+    uint8_t addr = (uint8_t)address;
+    int r = MB_OK;
+    if (has_id) {
+        addr = 253;
+        r = transact(&port, &m, mb_master_select(&m, &mask, NULL, mb_port_now_ms()));
+        if (r == MB_ERR_MASTER_TIMEOUT) {
+            fputs("meterbus read: no meter has that secondary address\n", stderr);
+        } else if (r == MB_ERR_MASTER_COLLISION) {
+            fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
+        } else if (r != MB_OK) {
+            fprintf(stderr, "meterbus read: selection failed: %s\n", master_error(r));
+        }
+    }
+    unsigned telegrams = 0;
+    if (r == MB_OK) {
+        mb_readout_t ro;
+        r = mb_readout_start(&ro, &m, addr, (unsigned)max_telegrams, mb_port_now_ms());
+        while (r >= 0) {
+            mb_frame_t f;
+            r = mb_readout_poll(&ro, mb_port_now_ms(), &f);
+            if (r == MB_SCAN_ITEM) {
+                telegrams++;
+                if (!print_telegram(&f, hex, json)) {
+                    status = CLI_FAILED;
+                }
+                fflush(stdout);
+            } else if (r == MB_SCAN_PENDING) {
+                int err = mb_port_wait(&port, &m, WAIT_STEP_MS);
+                if (err < 0) {
+                    fprintf(stderr, "meterbus read: the line failed: %s\n", strerror(-err));
+                    r = MB_ERR_MASTER_LINE;
+                }
+            } else {
+                break;
+            }
+        }
+        if (r < 0) {
+            fprintf(stderr, "meterbus read: telegram %u: %s\n", telegrams + 1u, master_error(r));
+        }
+        if (has_id) { /* leave the meter deselected, as found */
+            (void)transact(&port, &m, mb_master_snd_nke(&m, 253, mb_port_now_ms()));
+        }
+    }
+    if (r < 0) {
+        status = CLI_FAILED;
+    }
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        status = CLI_FAILED;
+    }
+    mb_port_close(&port);
+    free(json);
+    return status;
+}
+
+#else /* !MB_ENABLE_MASTER */
+
+int cli_scan(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fputs("meterbus scan: this build has no master (MB_ENABLE_MASTER=0)\n", stderr);
+    return CLI_USAGE;
+}
+
+int cli_read(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    fputs("meterbus read: this build has no master (MB_ENABLE_MASTER=0)\n", stderr);
+    return CLI_USAGE;
+}
+
+#endif
+
+/* ---- shared helpers ------------------------------------------------------------------------ */
+
+bool cli_number(const char *text, unsigned long min, unsigned long max, unsigned long *out)
+{
+    if (text == NULL || text[0] < '0' || text[0] > '9') {
+        return false;
+    }
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cli_host_port(const char *text, char *host, size_t host_cap, char *service, size_t service_cap)
+{
+    const char *colon;
+    const char *h = text;
+    size_t hlen;
+    if (text[0] == '[') { /* [IPv6]:port */
+        const char *close = strchr(text, ']');
+        if (close == NULL || close[1] != ':') {
+            return false;
+        }
+        h = text + 1;
+        hlen = (size_t)(close - h);
+        colon = close + 1;
+    } else {
+        colon = strrchr(text, ':');
+        if (colon == NULL) {
+            return false;
+        }
+        hlen = (size_t)(colon - text);
+    }
+    size_t slen = strlen(colon + 1);
+    if (hlen >= host_cap || slen == 0u || slen >= service_cap) {
+        return false;
+    }
+    memcpy(host, h, hlen);
+    host[hlen] = '\0';
+    memcpy(service, colon + 1, slen + 1u);
+    return true;
+}

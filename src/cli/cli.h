@@ -1,0 +1,32 @@
+/* meterbus command-line tool: the commands, each in its own file, and what they share. */
+#ifndef MB_CLI_H
+#define MB_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses of every command. */
+#define CLI_OK     0 /* done */
+#define CLI_FAILED 1 /* a telegram did not decode, a meter did not answer, the line failed */
+#define CLI_USAGE  2 /* wrong arguments */
+
+/* meterbus decode (meterbus.c) */
+int cli_decode(int argc, char **argv);
+/* meterbus scan, meterbus read (bus.c) */
+int cli_scan(int argc, char **argv);
+int cli_read(int argc, char **argv);
+/* meterbus sim (sim.c) */
+int cli_sim(int argc, char **argv);
+
+/*
+ * Split "HOST:PORT" ("[v6address]:PORT" for IPv6; ":PORT" leaves @p host empty) into @p host
+ * (cap bytes) and @p service. @return false when it has no port or does not fit
+ */
+bool cli_host_port(const char *text, char *host, size_t host_cap, char *service,
+                   size_t service_cap);
+
+/* Parse a decimal number in min..max into @p out. @return false when it is not one. */
+bool cli_number(const char *text, unsigned long min, unsigned long max, unsigned long *out);
+
+#endif /* MB_CLI_H */
