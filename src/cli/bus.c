@@ -126,6 +126,12 @@ static bool check_line_opts(const line_opts_t *o, const char *cmd)
         fprintf(stderr, "meterbus %s: give one of --tcp HOST:PORT and --device PATH\n", cmd);
         return false;
     }
+    char host[256];
+    char service[32];
+    if (o->tcp != NULL && !cli_host_port(o->tcp, host, sizeof host, service, sizeof service)) {
+        fprintf(stderr, "meterbus %s: --tcp wants HOST:PORT ([IPv6]:PORT), not %s\n", cmd, o->tcp);
+        return false;
+    }
     return true;
 }
 
@@ -523,7 +529,10 @@ int cli_read(int argc, char **argv)
                 break;
             }
         }
-        if (r < 0) {
+        if (r == MB_ERR_MASTER_COLLISION && has_id && telegrams == 0u) {
+            /* Their E5s to the selection superimposed into one; their telegrams do not. */
+            fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
+        } else if (r < 0) {
             fprintf(stderr, "meterbus read: telegram %u: %s\n", telegrams + 1u, master_error(r));
         }
         if (has_id) { /* leave the meter deselected, as found */

@@ -15,6 +15,7 @@ Only the Python standard library is used.
 """
 
 import argparse
+import datetime
 import json
 import re
 import shlex
@@ -692,6 +693,200 @@ def case_version():
     r = run("version")
     equal(r.status, 0, f"exit status\n{r}")
     check(re.fullmatch(r"meterbus [0-9]+\.[0-9]+\.[0-9]+\S*\n", r.stdout), f"version\n{r}")
+
+
+# ---- the bus commands against the simulator ------------------------------------------------
+#
+# 'meterbus sim' lists its meters on standard output before it serves them; the scans and reads
+# below must find exactly those over the wire. 38400 Bd keeps the simulated bus quick.
+
+SIM_BAUD = "38400"
+
+
+class Sim:
+    """A running 'meterbus sim'; use in a with statement."""
+
+    def __init__(self, *args):
+        self.proc = subprocess.Popen(TOOL + ["sim", "--baud", SIM_BAUD] + list(args),
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.meters = []
+        self.endpoint = None
+        while self.endpoint is None:
+            line = self.proc.stdout.readline().decode()
+            if not line:
+                self.stop()
+                raise Failure(f"meterbus sim ended: {self.proc.stderr.read().decode()!r}")
+            m = re.fullmatch(r"meter (.*)\n", line)
+            if m:
+                self.meters.append(dict(kv.split("=", 1) for kv in m.group(1).split()))
+                continue
+            m = re.fullmatch(r"(?:listening on (\S+)|pty (\S+)) at ([0-9]+) Bd\n", line)
+            check(m is not None, f"unexpected line from meterbus sim: {line!r}")
+            self.endpoint = m.group(1) or m.group(2)
+            equal(m.group(3), SIM_BAUD, "baud rate of the simulator")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def transactions(r):
+    m = re.search(r"([0-9]+) meters? found with ([0-9]+) bus transactions", r.stderr)
+    check(m is not None, f"no transaction count\n{r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def json_list(r):
+    try:
+        found = json.loads(r.stdout)
+    except ValueError as e:
+        raise Failure(f"not JSON ({e})\n{r}")
+    check(isinstance(found, list), f"not a JSON list\n{r}")
+    return found
+
+
+def check_found(found, meter, what):
+    equal(found["id"], meter["id"], f"{what}: id")
+    equal(found["manufacturer"], meter["manufacturer"], f"{what}: manufacturer")
+    equal(found["version"], int(meter["version"]), f"{what}: version")
+    if TEXT:
+        equal(found["medium"], meter["medium"], f"{what}: medium")
+    equal(found["secondary"], meter["secondary"], f"{what}: secondary")
+
+
+def case_sim_scan_primary_tcp():
+    with Sim("--tcp", "127.0.0.1:0", "--meters", "3", "--seed", "11") as sim:
+        equal(len(sim.meters), 3, "meters listed")
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--primary", "--first", "0",
+                "--last", "5", "--json")
+        equal(r.status, 0, f"exit status\n{r}")
+        found = json_list(r)
+        equal([f["address"] for f in found], [1, 2, 3], "addresses found")
+        for f, meter in zip(found, sim.meters):
+            check_found(f, meter, f"address {f['address']}")
+        # 0, 4 and 5 are silent: each is tried twice (one retry); 1..3 answer at once.
+        equal(transactions(r), (3, 3 + 3 * 2), "meters and bus transactions")
+        # The text form: one line per meter.
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--primary", "--first", "2",
+                "--last", "2")
+        equal(r.status, 0, f"exit status\n{r}")
+        check(re.fullmatch(r"address +2 +id " + sim.meters[1]["id"] + r" .*secondary " +
+                           sim.meters[1]["secondary"] + r"\n", r.stdout), f"text line\n{r}")
+
+
+def case_sim_scan_secondary_tcp():
+    with Sim("--tcp", "127.0.0.1:0", "--meters", "4", "--seed", "3") as sim:
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--secondary", "--json",
+                "--retries", "0")
+        equal(r.status, 0, f"exit status\n{r}")
+        found = sorted(json_list(r), key=lambda f: f["id"])
+        meters = sorted(sim.meters, key=lambda m: m["id"])
+        equal([f["id"] for f in found], [m["id"] for m in meters], "IDs found")
+        for f, meter in zip(found, meters):
+            check("address" not in f, f"a secondary scan reports no primary address: {f}")
+            check_found(f, meter, f"meter {meter['id']}")
+        n, count = transactions(r)
+        equal(n, 4, "meters counted")
+        check(count < 200, f"{count} bus transactions for 4 meters\n{r}")
+
+
+def read_meter(sim, *how, status=0):
+    r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, *how)
+    equal(r.status, status, f"exit status\n{r}")
+    return r
+
+
+def check_sim_telegram(obj, meter, what):
+    equal(obj["frame"], "long" if TEXT else obj["frame"], f"{what}: frame type")
+    equal(obj["id"], meter["id"], f"{what}: id")
+    equal(obj["manufacturer"], meter["manufacturer"], f"{what}: manufacturer")
+    equal(obj["version"], int(meter["version"]), f"{what}: version")
+
+
+def case_sim_read_tcp():
+    with Sim("--tcp", "127.0.0.1:0", "--meters", "4", "--seed", "7") as sim:
+        # Meter 4 has two telegrams: now, then the last month's end in storage 1.
+        meter = sim.meters[3]
+        equal(meter["telegrams"], "2", "telegrams of meter 4")
+        objs = json_lines(read_meter(sim, "--address", "4"))
+        equal(len(objs), 2, "telegrams read")
+        for i, obj in enumerate(objs):
+            check_sim_telegram(obj, meter, f"telegram {i + 1}")
+        equal(objs[0]["more_records_follow"], True, "telegram 1 says more follow")
+        check(all(rec["storage"] == 0 for rec in objs[0]["records"]), "telegram 1: storage 0")
+        check(objs[1]["records"] and all(rec["storage"] == 1 for rec in objs[1]["records"]),
+              f"telegram 2: storage 1: {objs[1]}")
+        # Every telegram of now starts with the fabrication number and carries the date and
+        # time of the simulator's clock (UTC).
+        first = objs[0]["records"][0]
+        equal((first["dif"], first["vif"]), ("0c", "78"), "fabrication number record")
+        dates = [rec["value"] for rec in objs[0]["records"] if rec["vif"] == "6d"]
+        equal(len(dates), 1, "date and time records")
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        sent = datetime.datetime.strptime(dates[0], "%Y-%m-%dT%H:%M")
+        check(abs((now - sent).total_seconds()) < 180, f"meter time {sent} is not now ({now})")
+        # The access number counts the meter's telegrams: a second read is a new telegram.
+        again = json_lines(read_meter(sim, "--address", "4", "--max-telegrams", "1"))
+        equal(len(again), 1, "--max-telegrams 1")
+        check(again[0]["access"] != objs[0]["access"], "the access number moved on")
+        # By secondary address: the 16 hex digits a scan prints, and the 8 ID digits.
+        for key in (sim.meters[1]["secondary"], sim.meters[1]["id"]):
+            objs = json_lines(read_meter(sim, "--id", key))
+            equal(len(objs), 1, f"telegrams of {key}")
+            check_sim_telegram(objs[0], sim.meters[1], f"--id {key}")
+        # --hex: the raw telegram, which decode reads back.
+        r = read_meter(sim, "--address", "1", "--hex")
+        check(re.fullmatch(r"68 ([0-9A-F]{2} )+16\n", r.stdout), f"--hex\n{r}")
+        check_sim_telegram(decode(r.stdout.strip(), count=1)[0], sim.meters[0], "decoded --hex")
+        # Nobody: no answer at an address, no meter with an ID.
+        r = read_meter(sim, "--address", "9", "--retries", "0", status=1)
+        check("no answer" in r.stderr, f"message\n{r}")
+        r = read_meter(sim, "--id", "00000000", "--retries", "0", status=1)
+        check("no meter has that secondary address" in r.stderr, f"message\n{r}")
+        # A wildcard that two or more meters match: their answers collide.
+        r = read_meter(sim, "--id", "FFFFFFFF", "--retries", "0", status=1)
+        check("more than one meter matches" in r.stderr, f"message\n{r}")
+
+
+def case_sim_pty():
+    with Sim("--pty", "--meters", "2", "--seed", "5") as sim:
+        r = run("read", "--device", sim.endpoint, "--baud", SIM_BAUD, "--address", "2")
+        equal(r.status, 0, f"exit status\n{r}")
+        objs = json_lines(r)
+        equal(len(objs), 1, "telegrams")
+        check_sim_telegram(objs[0], sim.meters[1], "over the pty")
+
+
+def case_bus_usage_errors():
+    for args in (["scan", "--primary"],                                   # no line
+                 ["scan", "--tcp", "127.0.0.1:1"],                        # neither kind
+                 ["scan", "--tcp", "localhost", "--primary"],             # no port
+                 ["scan", "--tcp", "h:1", "--device", "/dev/x", "--primary"],
+                 ["read", "--tcp", "127.0.0.1:1"],                        # no meter
+                 ["read", "--tcp", "127.0.0.1:1", "--address", "251"],
+                 ["read", "--tcp", "127.0.0.1:1", "--id", "1234567"],
+                 ["read", "--tcp", "127.0.0.1:1", "--address", "1", "--baud", "1200000"],
+                 ["sim", "--meters", "2"],                                # nowhere to serve
+                 ["sim", "--pty", "--meters", "251"]):
+        r = run(*args)
+        equal(r.status, 2, f"exit status\n{r}")
+        check("usage" in r.stderr, f"usage message\n{r}")
+    r = run("scan", "--tcp", "127.0.0.1:1", "--primary")  # nobody listens on port 1
+    equal(r.status, 1, f"exit status\n{r}")
+    check("cannot open" in r.stderr, f"message\n{r}")
 
 
 # ---- driver ------------------------------------------------------------------------------------
