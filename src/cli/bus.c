@@ -28,6 +28,7 @@
 #define MAX_FOUND      1024u /* meters listed by one scan (a segment has at most 250) */
 #define WAIT_STEP_MS   10u   /* longest wait for bytes before the state machines are polled */
 #define PROGRESS_EVERY 200u  /* ms between progress lines */
+#define RETRIES_UNSET  ~0ul  /* --retries not given */
 
 /* Set by SIGINT: the scan ends after its current transaction and lists what it found. */
 static volatile sig_atomic_t interrupted;
@@ -269,7 +270,8 @@ static int scan_usage(void)
 
 int cli_scan(int argc, char **argv)
 {
-    line_opts_t o = {NULL, NULL, 2400, 1, 0, false, false};
+    /* Retries: unset until the kind is known (see below). */
+    line_opts_t o = {NULL, NULL, 2400, RETRIES_UNSET, 0, false, false};
     int kind = 0; /* 1 primary, 2 secondary */
     unsigned long first = 0;
     unsigned long last = 250;
@@ -305,6 +307,13 @@ int cli_scan(int argc, char **argv)
             fputs("meterbus scan: give --primary or --secondary\n", stderr);
         }
         return scan_usage();
+    }
+    if (o.retries == RETRIES_UNSET) {
+        /*
+         * Silence is the usual answer to a secondary scan's selections: a retry after each one
+         * would double the scan's time; a lost E5 costs only that branch's meters a rescan.
+         */
+        o.retries = kind == 1 ? 1u : 0u;
     }
     mb_port_t port;
     mb_master_t m;

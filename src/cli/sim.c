@@ -25,8 +25,9 @@
 
 #if MB_ENABLE_SLAVE
 
-#define MAX_METERS 250u
-#define STEP_MS    2u /* longest wait for client bytes before the bus catches up with the clock */
+#define MAX_METERS         250u
+#define STEP_MS            2u /* longest wait for client bytes before the bus catches up with the clock */
+#define MEASURING_CYCLE_MS 10000u /* how often the meters' readings change */
 
 static volatile sig_atomic_t stop;
 
@@ -111,7 +112,12 @@ static uint32_t type_g(unsigned day, unsigned month, unsigned year)
 static size_t meter_records(const sim_meter_t *mt, unsigned telegram, uint8_t *out)
 {
     const sim_t *sim = mt->sim;
-    uint32_t elapsed_ms = mb_port_now_ms() - sim->t0;
+    /*
+     * Like a real meter, it measures in cycles (here 10 s) and sends the last cycle's values:
+     * two telegrams read a moment apart agree except for the access number, which a secondary
+     * scan relies on to tell one meter from the merged answers of several.
+     */
+    uint32_t elapsed_ms = (mb_port_now_ms() - sim->t0) / MEASURING_CYCLE_MS * MEASURING_CYCLE_MS;
     /* The counter advances with time; a little jitter makes every reading differ. */
     uint32_t counter = mt->start + (uint32_t)((uint64_t)elapsed_ms * mt->per_min / 60000u);
     time_t now = sim->wall0 + (time_t)(elapsed_ms / 1000u);
@@ -133,7 +139,7 @@ static size_t meter_records(const sim_meter_t *mt, unsigned telegram, uint8_t *o
     out[n++] = 0x0C; /* fabrication number, 8 BCD digits */
     out[n++] = 0x78;
     n += put_le(out + n, mt->fabrication, 4);
-    uint32_t wobble = (elapsed_ms / 1000u + mt->address.id) % 7u;
+    uint32_t wobble = (elapsed_ms / MEASURING_CYCLE_MS + mt->address.id) % 7u;
     switch (mt->kind) {
     case HEAT:
         out[n++] = 0x04; /* energy, kWh */

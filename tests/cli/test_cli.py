@@ -701,6 +701,9 @@ def case_version():
 # below must find exactly those over the wire. 38400 Bd keeps the simulated bus quick.
 
 SIM_BAUD = "38400"
+# The simulator keeps the bus in step with the clock from a process of its own; on a loaded
+# machine (sanitizers, parallel tests) it may answer late, so the answer windows get room.
+EXTRA_MS = "300"
 
 
 class Sim:
@@ -770,8 +773,8 @@ def check_found(found, meter, what):
 def case_sim_scan_primary_tcp():
     with Sim("--tcp", "127.0.0.1:0", "--meters", "3", "--seed", "11") as sim:
         equal(len(sim.meters), 3, "meters listed")
-        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--primary", "--first", "0",
-                "--last", "5", "--json")
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                "--primary", "--first", "0", "--last", "5", "--json")
         equal(r.status, 0, f"exit status\n{r}")
         found = json_list(r)
         equal([f["address"] for f in found], [1, 2, 3], "addresses found")
@@ -780,8 +783,8 @@ def case_sim_scan_primary_tcp():
         # 0, 4 and 5 are silent: each is tried twice (one retry); 1..3 answer at once.
         equal(transactions(r), (3, 3 + 3 * 2), "meters and bus transactions")
         # The text form: one line per meter.
-        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--primary", "--first", "2",
-                "--last", "2")
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                "--primary", "--first", "2", "--last", "2")
         equal(r.status, 0, f"exit status\n{r}")
         check(re.fullmatch(r"address +2 +id " + sim.meters[1]["id"] + r" .*secondary " +
                            sim.meters[1]["secondary"] + r"\n", r.stdout), f"text line\n{r}")
@@ -789,8 +792,8 @@ def case_sim_scan_primary_tcp():
 
 def case_sim_scan_secondary_tcp():
     with Sim("--tcp", "127.0.0.1:0", "--meters", "4", "--seed", "3") as sim:
-        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--secondary", "--json",
-                "--retries", "0")
+        r = run("scan", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                "--secondary", "--json", "--retries", "0")
         equal(r.status, 0, f"exit status\n{r}")
         found = sorted(json_list(r), key=lambda f: f["id"])
         meters = sorted(sim.meters, key=lambda m: m["id"])
@@ -804,7 +807,7 @@ def case_sim_scan_secondary_tcp():
 
 
 def read_meter(sim, *how, status=0):
-    r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, *how)
+    r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS, *how)
     equal(r.status, status, f"exit status\n{r}")
     return r
 
@@ -863,7 +866,8 @@ def case_sim_read_tcp():
 
 def case_sim_pty():
     with Sim("--pty", "--meters", "2", "--seed", "5") as sim:
-        r = run("read", "--device", sim.endpoint, "--baud", SIM_BAUD, "--address", "2")
+        r = run("read", "--device", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                "--address", "2")
         equal(r.status, 0, f"exit status\n{r}")
         objs = json_lines(r)
         equal(len(objs), 1, "telegrams")
