@@ -147,16 +147,9 @@ static const char *master_error(int err)
     }
 }
 
-/* The usual 16-hex-digit form of a secondary address: ID, manufacturer, version, medium. */
-static void secondary_text(const mb_secondary_t *s, char out[17])
-{
-    snprintf(out, 17, "%08lX%04X%02X%02X", (unsigned long)s->id, (unsigned)s->manufacturer,
-             (unsigned)s->version, (unsigned)s->medium);
-}
-
 /*
  * A secondary address as given on the command line: 8 ID digits, or 16 hex digits as
- * secondary_text() writes them; F is a wildcard anywhere. @return false when it is neither.
+ * cli_secondary_text() writes them; F is a wildcard anywhere. @return false when it is neither.
  */
 static bool parse_secondary(const char *text, mb_secondary_t *out)
 {
@@ -208,7 +201,7 @@ static void print_found_text(const mb_scan_found_t *f, bool primary)
         char sec[17];
         mb_id_text(f->secondary.id, id);
         (void)mb_manufacturer_text(f->secondary.manufacturer, man);
-        secondary_text(&f->secondary, sec);
+        cli_secondary_text(&f->secondary, sec);
         printf("%sid %s  manufacturer %s  version %u  medium %s  secondary %s", primary ? "  " : "",
                id, man, (unsigned)f->secondary.version, mb_medium_name(f->secondary.medium), sec);
     }
@@ -232,7 +225,7 @@ static void print_found_json(const mb_scan_found_t *found, size_t n, bool primar
             char sec[17];
             mb_id_text(f->secondary.id, id);
             (void)mb_manufacturer_text(f->secondary.manufacturer, man);
-            secondary_text(&f->secondary, sec);
+            cli_secondary_text(&f->secondary, sec);
             printf("%s\"id\":\"%s\",\"manufacturer\":\"%s\",\"version\":%u,\"medium\":", sep, id,
                    man, (unsigned)f->secondary.version);
             const char *medium = mb_medium_name(f->secondary.medium);
@@ -326,11 +319,7 @@ int cli_scan(int argc, char **argv)
         fputs("meterbus scan: out of memory\n", stderr);
         return CLI_FAILED;
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    (void)sigaction(SIGINT, &sa, NULL);
+    cli_on_signal(SIGINT, on_interrupt);
 
     bool show_progress = isatty(STDERR_FILENO) != 0;
     uint32_t t0 = mb_port_now_ms();
@@ -624,4 +613,19 @@ bool cli_host_port(const char *text, char *host, size_t host_cap, char *service,
     host[hlen] = '\0';
     memcpy(service, colon + 1, slen + 1u);
     return true;
+}
+
+void cli_secondary_text(const mb_secondary_t *s, char out[17])
+{
+    snprintf(out, 17, "%08lX%04X%02X%02X", (unsigned long)s->id, (unsigned)s->manufacturer,
+             (unsigned)s->version, (unsigned)s->medium);
+}
+
+void cli_on_signal(int sig, void (*handler)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler; /* no SA_RESTART: a blocking wait returns and the loop sees the flag */
+    sigemptyset(&sa.sa_mask);
+    (void)sigaction(sig, &sa, NULL);
 }

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "meterbus/link.h"
+
 /* Exit statuses of every command. */
 #define CLI_OK     0 /* done */
 #define CLI_FAILED 1 /* a telegram did not decode, a meter did not answer, the line failed */
@@ -28,5 +30,11 @@ bool cli_host_port(const char *text, char *host, size_t host_cap, char *service,
 
 /* Parse a decimal number in min..max into @p out. @return false when it is not one. */
 bool cli_number(const char *text, unsigned long min, unsigned long max, unsigned long *out);
+
+/* The usual 16-hex-digit form of a secondary address: ID, manufacturer, version, medium. */
+void cli_secondary_text(const mb_secondary_t *s, char out[17]);
+
+/* Call @p handler on @p sig, without restarting interrupted waits. */
+void cli_on_signal(int sig, void (*handler)(int));
 
 #endif /* MB_CLI_H */

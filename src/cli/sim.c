@@ -279,14 +279,14 @@ static void list_meters(const sim_t *sim)
         const sim_meter_t *mt = &sim->meters[i];
         char id[9];
         char man[4];
+        char sec[17];
         mb_id_text(mt->address.id, id);
         (void)mb_manufacturer_text(mt->address.manufacturer, man);
+        cli_secondary_text(&mt->address, sec);
         printf("meter address=%zu id=%s manufacturer=%s version=%u medium=%s telegrams=%u "
-               "secondary=%08lX%04X%02X%02X\n",
+               "secondary=%s\n",
                i + 1u, id, man, (unsigned)mt->address.version, mb_medium_name(mt->address.medium),
-               (unsigned)mt->telegrams, (unsigned long)mt->address.id,
-               (unsigned)mt->address.manufacturer, (unsigned)mt->address.version,
-               (unsigned)mt->address.medium);
+               (unsigned)mt->telegrams, sec);
     }
 }
 
@@ -424,12 +424,8 @@ int cli_sim(int argc, char **argv)
     }
     fflush(stdout);
 
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_stop;
-    sigemptyset(&sa.sa_mask);
-    (void)sigaction(SIGINT, &sa, NULL);
-    (void)sigaction(SIGTERM, &sa, NULL);
+    cli_on_signal(SIGINT, on_stop);
+    cli_on_signal(SIGTERM, on_stop);
     signal(SIGPIPE, SIG_IGN);
 
     sim->t0 = mb_port_now_ms();
