@@ -333,7 +333,7 @@ static void send_user_data(mb_slave_t *s, const mb_frame_t *f, bool broadcast, u
     uint8_t ci = f->ci;
     uint32_t baud = mb_ci_to_baud(ci);
     if (baud != 0u) {
-        if (f->data_len != 0u) {
+        if (f->data_len != 0u || (s->baud_rates & 1u << (ci - 0xB8u)) == 0u) {
             s->stats.bad_request++;
             return;
         }
@@ -461,7 +461,7 @@ void mb_slave_init(mb_slave_t *s, const mb_hal_t *hal, void *hal_ctx, const mb_s
     if (s == NULL) {
         return;
     }
-    const mb_slave_config_t none = {0, {0, 0, 0, 0}, false, 0, 0, 0, 0};
+    const mb_slave_config_t none = {0, {0, 0, 0, 0}, false, 0, 0, 0, 0, 0};
     if (cfg == NULL) {
         cfg = &none;
     }
@@ -474,6 +474,7 @@ void mb_slave_init(mb_slave_t *s, const mb_hal_t *hal, void *hal_ctx, const mb_s
     s->fabrication = cfg->fabrication;
     s->has_fabrication = cfg->has_fabrication;
     s->baud = cfg->baud;
+    s->baud_rates = cfg->baud_rates != 0u ? cfg->baud_rates : 0xFFu;
     s->address = cfg->address <= MB_ADDR_PRIMARY_MAX ? cfg->address : 0u;
     s->delay_bits = cfg->answer_delay_bits < MB_SLAVE_ANSWER_DELAY_MAX_BITS
                         ? cfg->answer_delay_bits

@@ -778,6 +778,26 @@ static void baud_switch_failure_and_errors(void **state)
     assert_int_equal(stats()->bad_request, 1);
 }
 
+/* A meter that supports only 300 and 2400 Bd ignores a switch to 9600 and takes one to 300. */
+static void baud_switch_to_an_unsupported_rate(void **state)
+{
+    (void)state;
+    mb_slave_config_t cfg;
+    config_default(&cfg);
+    cfg.baud_rates = 0x09u; /* bit 0: 300 Bd (CI B8), bit 3: 2400 Bd (CI BB) */
+    start_with(&cfg, &test_app);
+    req(BAUD_9600);
+    expect_silence();
+    assert_int_equal(fx.cap.baud_calls, 0);
+    assert_int_equal(mb_slave_baud(&fx.slave), 2400);
+    assert_int_equal(stats()->bad_request, 1);
+    req("68 03 03 68 73 05 B8 30 16"); /* 300 Bd, FCB 1: 73+05+B8 = 130 */
+    expect("E5");
+    assert_int_equal(fx.cap.baud_calls, 1);
+    assert_int_equal(fx.cap.baud, 300);
+    assert_int_equal(mb_slave_baud(&fx.slave), 300);
+}
+
 static void app_reset_with_and_without_subcode(void **state)
 {
     (void)state;
@@ -1149,6 +1169,7 @@ int main(void)
         cmocka_unit_test_setup(baud_switch_after_the_e5, setup),
         cmocka_unit_test_setup(baud_switch_waits_for_a_slow_hal, setup),
         cmocka_unit_test_setup(baud_switch_failure_and_errors, setup),
+        cmocka_unit_test_setup(baud_switch_to_an_unsupported_rate, setup),
         cmocka_unit_test_setup(app_reset_with_and_without_subcode, setup),
         cmocka_unit_test_setup(global_readout_request, setup),
         cmocka_unit_test_setup(snd_ud_to_the_application, setup),

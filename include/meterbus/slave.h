@@ -23,7 +23,8 @@
  * | SND_UD CI 50 (application reset)   | E5, readouts restart at 0, MB_SLAVE_EV_APP_RESET      |
  * | SND_UD CI 51 `01 7A nn`            | E5 (for the old address), then primary address nn     |
  * | SND_UD CI 51 `7F` (global readout) | as any other SND_UD; once acknowledged, readouts at 0 |
- * | SND_UD CI B8..BF (baud rate)       | E5 at the old rate, then hal->set_baud()              |
+ * | SND_UD CI B8..BF (baud rate)       | E5 at the old rate, then hal->set_baud(); silent for a |
+ * |                                    | rate not in mb_slave_config_t::baud_rates             |
  * | any other SND_UD                   | mb_slave_app_t::receive, then E5                      |
  * | SND_UD2 (EN 13757-2:2018)          | NACK A2 (not supported)                               |
  *
@@ -194,6 +195,12 @@ typedef struct mb_slave_config {
      * Values above MB_SLAVE_ANSWER_DELAY_MAX_BITS are taken as that.
      */
     uint16_t answer_delay_bits;
+    /**
+     * Baud rates the slave accepts a switch to: bit n set for the rate of CI B8 + n (bit 0 300 Bd,
+     * 1 600, 2 1200, 3 2400, 4 4800, 5 9600, 6 19200, 7 38400). A switch to another rate is not
+     * acknowledged (counted in mb_slave_stats_t::bad_request). 0 = all eight.
+     */
+    uint8_t baud_rates;
 } mb_slave_config_t;
 
 /** What the slave did with the frames it received. All counters wrap at 2^32. */
@@ -206,7 +213,8 @@ typedef struct mb_slave_stats {
     uint32_t broadcasts;  /**< requests to 255: executed, not answered */
     uint32_t bad_request; /**< requests whose content the slave rejects: selection of a length other
                                than 8 or 14 or not sent to 253, set-address record with an address
-                               above 250, CI 50 with more than one byte, baud switch with data */
+                               above 250, CI 50 with more than one byte, baud switch with data or
+                               to a rate not in mb_slave_config_t::baud_rates */
     uint32_t app_refused; /**< the application returned a negative value (or a length above cap),
                                or has no respond callback */
     uint32_t deselected;  /**< times the slave left the selected state */
@@ -243,6 +251,7 @@ typedef struct mb_slave {
     uint16_t fp_sum;              /**< private: sum of the last request acted on */
     uint16_t delay_bits;          /**< private */
     uint8_t address;              /**< private */
+    uint8_t baud_rates;           /**< private: CI B8 + n accepted when bit n is set */
     uint8_t fp_c;                 /**< private: C field of the last request acted on */
     bool has_fabrication;         /**< private */
     bool selected;                /**< private */

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "meterbus/link.h"
+#include <stdio.h>
+
+#include "meterbus/meterbus.h"
 
 /* Exit statuses of every command. */
 #define CLI_OK     0 /* done */
@@ -20,6 +22,22 @@ int cli_scan(int argc, char **argv);
 int cli_read(int argc, char **argv);
 /* meterbus sim (sim.c) */
 int cli_sim(int argc, char **argv);
+/* meterbus wmbus (wmbus.c) */
+int cli_wmbus(int argc, char **argv);
+
+/*
+ * Human-readable output (table.c): a telegram as a header line (meter ID, manufacturer, medium,
+ * access number, status) and a table of its records (storage, tariff, subunit, function, what,
+ * value with unit), written to @p out. @p options are MB_RECORDS_* for the record iterator.
+ * @return MB_OK, or the error that stopped the records (the table then says so in its last line).
+ */
+int cli_table_frame(FILE *out, const mb_frame_t *frame, unsigned options);
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+/* The same for a wireless message opened with mb_wmsg_open() (@p status its result): the link
+   layer's address and the security verdict go into the header line. */
+int cli_table_wmsg(FILE *out, const mb_wframe_t *frame, const mb_wmsg_t *msg, int status,
+                   unsigned options);
+#endif
 
 /*
  * Split "HOST:PORT" ("[v6address]:PORT" for IPv6; ":PORT" leaves @p host empty) into @p host

@@ -896,12 +896,13 @@ def case_bus_usage_errors():
 # ---- driver ------------------------------------------------------------------------------------
 
 
-def cases():
-    return {n[len("case_"):]: f for n, f in globals().items()
+def cases(namespace=None):
+    return {n[len("case_"):]: f for n, f in (namespace or globals()).items()
             if n.startswith("case_") and callable(f)}
 
 
-def main():
+def main(namespace=None):
+    """Run the cases of this script, or those in @namespace (another script's globals())."""
     global TOOL, TEXT
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tool", help="path of the meterbus executable")
@@ -910,7 +911,7 @@ def main():
     parser.add_argument("--case", action="append", help="run only this case (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the cases")
     opts = parser.parse_args()
-    all_cases = cases()
+    all_cases = cases(namespace)
     if opts.list:
         print("\n".join(all_cases))
         return 0
