@@ -286,6 +286,14 @@ static void pty_without_client_reads_as_timeout(void **state)
     /* The client goes again: a timeout, not an error. */
     mb_port_close(&line);
     assert_int_equal(mb_port_read(&pty, got, sizeof got, 20), 0);
+    /* And comes back at the same rate (Linux refuses a pty's setup that changes only its parity,
+       which a pty does not have), then at another one. */
+    assert_int_equal(mb_port_open_serial(&line, pty.name, 2400), 0);
+    mb_port_close(&line);
+    assert_int_equal(mb_port_open_serial(&line, pty.name, 9600), 0);
+    mb_port_close(&line);
+    assert_int_equal(mb_port_open_serial(&line, pty.name, 9600), 0);
+    mb_port_close(&line);
     mb_port_close(&pty);
 }
 

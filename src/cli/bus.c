@@ -39,19 +39,7 @@ static void on_interrupt(int sig)
     interrupted = 1;
 }
 
-/* Where the master is and how it talks: the options both commands share. */
-typedef struct line_opts {
-    const char *tcp;
-    const char *device;
-    unsigned long baud;
-    unsigned long retries;
-    unsigned long extra_ms;
-    bool extra_given;
-    bool json;
-} line_opts_t;
-
-/* Take a shared option at argv[*i]. @return 1 taken, 0 not a line option, -1 bad value. */
-static int line_option(line_opts_t *o, int argc, char **argv, int *i, const char *cmd)
+int cli_line_option(cli_line_t *o, int argc, char **argv, int *i, const char *cmd)
 {
     const char *arg = argv[*i];
     static const char *const with_value[] = {"--tcp", "--device", "--baud", "--retries",
@@ -92,8 +80,7 @@ static int line_option(line_opts_t *o, int argc, char **argv, int *i, const char
     return 1;
 }
 
-/* Open the line and set up the master on it. @return true, or false after saying why. */
-static bool open_line(const line_opts_t *o, mb_port_t *port, mb_master_t *m, const char *cmd)
+bool cli_line_open(const cli_line_t *o, mb_port_t *port, mb_master_t *m, const char *cmd)
 {
     int err;
     uint32_t extra = (uint32_t)o->extra_ms;
@@ -121,7 +108,7 @@ static bool open_line(const line_opts_t *o, mb_port_t *port, mb_master_t *m, con
     return true;
 }
 
-static bool check_line_opts(const line_opts_t *o, const char *cmd)
+bool cli_line_check(const cli_line_t *o, const char *cmd)
 {
     if ((o->tcp == NULL) == (o->device == NULL)) {
         fprintf(stderr, "meterbus %s: give one of --tcp HOST:PORT and --device PATH\n", cmd);
@@ -136,7 +123,17 @@ static bool check_line_opts(const line_opts_t *o, const char *cmd)
     return true;
 }
 
-static const char *master_error(int err)
+int cli_master_status(int err)
+{
+    switch (err) {
+    case MB_OK: return CLI_OK;
+    case MB_ERR_MASTER_TIMEOUT: return CLI_NO_ANSWER;
+    case MB_ERR_MASTER_LINE: return CLI_LINE;
+    default: return CLI_FAILED;
+    }
+}
+
+const char *cli_master_error(int err)
 {
     switch (err) {
     case MB_ERR_MASTER_TIMEOUT: return "no answer";
@@ -147,11 +144,7 @@ static const char *master_error(int err)
     }
 }
 
-/*
- * A secondary address as given on the command line: 8 ID digits, or 16 hex digits as
- * cli_secondary_text() writes them; F is a wildcard anywhere. @return false when it is neither.
- */
-static bool parse_secondary(const char *text, mb_secondary_t *out)
+bool cli_parse_secondary(const char *text, mb_secondary_t *out)
 {
     size_t n = strlen(text);
     if (n != 8u && n != 16u) {
@@ -252,27 +245,41 @@ static void progress(const mb_scan_t *s, const mb_master_t *m, size_t found, boo
             (unsigned long)mb_master_stats(m).requests);
 }
 
-static int scan_usage(void)
+static int scan_usage(FILE *to)
 {
     fputs("usage: meterbus scan (--tcp HOST:PORT | --device PATH) [--baud B]\n"
           "                     (--primary [--first A] [--last B] | --secondary [--hex-ids])\n"
           "                     [--retries N] [--extra-ms MS] [--json]\n",
-          stderr);
-    return CLI_USAGE;
+          to);
+    if (to == stdout) {
+        fputs("\nFind the meters of a segment: by primary address (each of --first..--last, "
+              "0..250,\nasked with SND_NKE), or by secondary address (selections with "
+              "wildcards, narrowed\ndigit by digit where answers collide; --hex-ids also tries "
+              "ID digits A..F).\nPrints each meter as it is found (--json: one list at the end) "
+              "and, on stderr, the\nbus transactions used. Ctrl-C ends the scan and lists what "
+              "was found.\n\n" CLI_LINE_USAGE "                    (--retries: 1 for "
+              "--primary, 0 for --secondary)\n\nExit status: 0 scanned (also when nothing was "
+              "found), 1 interrupted, 2 usage,\n4 the line failed.\n",
+              to);
+    }
+    return to == stdout ? CLI_OK : CLI_USAGE;
 }
 
 int cli_scan(int argc, char **argv)
 {
     /* Retries: unset until the kind is known (see below). */
-    line_opts_t o = {NULL, NULL, 2400, RETRIES_UNSET, 0, false, false};
+    cli_line_t o = {NULL, NULL, 2400, RETRIES_UNSET, 0, false, false};
     int kind = 0; /* 1 primary, 2 secondary */
     unsigned long first = 0;
     unsigned long last = 250;
     bool hex_ids = false;
     for (int i = 0; i < argc; i++) {
-        int taken = line_option(&o, argc, argv, &i, "scan");
+        if (cli_is_help(argv[i])) {
+            return scan_usage(stdout);
+        }
+        int taken = cli_line_option(&o, argc, argv, &i, "scan");
         if (taken < 0) {
-            return scan_usage();
+            return scan_usage(stderr);
         }
         if (taken > 0) {
             continue;
@@ -287,19 +294,19 @@ int cli_scan(int argc, char **argv)
         } else if ((strcmp(arg, "--first") == 0 || strcmp(arg, "--last") == 0) && i + 1 < argc) {
             if (!cli_number(argv[i + 1], 0, 250, arg[2] == 'f' ? &first : &last)) {
                 fprintf(stderr, "meterbus scan: %s wants an address 0..250\n", arg);
-                return scan_usage();
+                return scan_usage(stderr);
             }
             i++;
         } else {
             fprintf(stderr, "meterbus scan: unknown option %s\n", arg);
-            return scan_usage();
+            return scan_usage(stderr);
         }
     }
-    if (!check_line_opts(&o, "scan") || kind == 0 || first > last) {
+    if (!cli_line_check(&o, "scan") || kind == 0 || first > last) {
         if (kind == 0) {
             fputs("meterbus scan: give --primary or --secondary\n", stderr);
         }
-        return scan_usage();
+        return scan_usage(stderr);
     }
     if (o.retries == RETRIES_UNSET) {
         /*
@@ -310,8 +317,8 @@ int cli_scan(int argc, char **argv)
     }
     mb_port_t port;
     mb_master_t m;
-    if (!open_line(&o, &port, &m, "scan")) {
-        return CLI_FAILED;
+    if (!cli_line_open(&o, &port, &m, "scan")) {
+        return CLI_LINE;
     }
     mb_scan_found_t *found = calloc(MAX_FOUND, sizeof *found);
     if (found == NULL) {
@@ -376,35 +383,58 @@ int cli_scan(int argc, char **argv)
             (unsigned long)st.collisions, (double)(mb_port_now_ms() - t0) / 1000.0,
             interrupted ? ", interrupted" : "");
     if (r < 0) {
-        fprintf(stderr, "meterbus scan: stopped: %s\n", master_error(r));
+        fprintf(stderr, "meterbus scan: stopped: %s\n", cli_master_error(r));
     }
     free(found);
     mb_port_close(&port);
-    return r < 0 || interrupted ? CLI_FAILED : CLI_OK;
+    return r < 0 ? cli_master_status(r) : interrupted ? CLI_FAILED : CLI_OK;
 }
 
 /* ---- read -------------------------------------------------------------------------------- */
 
-static int read_usage(void)
+static int read_usage(FILE *to)
 {
     fputs("usage: meterbus read (--tcp HOST:PORT | --device PATH) [--baud B]\n"
           "                     (--address N | --id SECONDARY) [--max-telegrams N]\n"
-          "                     [--retries N] [--extra-ms MS] [--hex] [--json]\n",
-          stderr);
-    return CLI_USAGE;
+          "                     [--retries N] [--extra-ms MS] [--hex | --json]\n",
+          to);
+    if (to == stdout) {
+        fputs("\nRead every telegram of one meter (REQ_UD2, following 'more records follow' up "
+              "to\n--max-telegrams, 16) and print each as a table; --json prints the JSON object "
+              "of\n'meterbus decode' per telegram, one per line; --hex the raw frames.\n"
+              "  --address N       primary address 0..250 (254: the only meter on the line)\n"
+              "  --id SECONDARY    8 ID digits, or the 16 hex digits a scan prints (ID,\n"
+              "                    manufacturer, version, medium); F = any digit. The meter is\n"
+              "                    selected, read through address 253, and "
+              "deselected.\n" CLI_LINE_USAGE
+              "                    (--retries: 2)\n\nExit status: 0 read, 1 a telegram did not "
+              "decode or several meters answered,\n2 usage, 3 no answer, 4 the line failed.\n",
+              to);
+    }
+    return to == stdout ? CLI_OK : CLI_USAGE;
 }
 
-/* Print one telegram as meterbus decode does (or as hex). @return false if it did not decode. */
-static bool print_telegram(const mb_frame_t *f, bool hex, char *json)
+/* How read prints a telegram. */
+enum { AS_TABLE, AS_JSON, AS_HEX };
+
+/* Print one telegram as a table, as meterbus decode does, or as hex. @return false if it did not
+   decode. */
+static bool print_telegram(const mb_frame_t *f, int form, unsigned number, char *json)
 {
     uint8_t raw[MB_FRAME_MAX_LEN];
     int n = mb_frame_encode(f, raw, sizeof raw);
-    if (hex) {
+    if (form == AS_HEX) {
         for (int i = 0; i < n; i++) {
             printf("%s%02X", i == 0 ? "" : " ", raw[i]);
         }
         putchar('\n');
         return n > 0;
+    }
+    if (form == AS_TABLE) {
+        if (number > 1u) {
+            putchar('\n');
+        }
+        return cli_table_frame(stdout, f, 0) == MB_OK;
     }
     int err;
     int len = mb_json_frame(f, 0, json, JSON_CAP, &err);
@@ -419,15 +449,14 @@ static bool print_telegram(const mb_frame_t *f, bool hex, char *json)
     return err == MB_OK;
 }
 
-/* Run the transaction just started. @return its result. */
-static int transact(mb_port_t *port, mb_master_t *m, int started)
+int cli_transact(mb_port_t *port, mb_master_t *m, int started)
 {
     return started != MB_OK ? started : mb_port_transact(port, m);
 }
 
 int cli_read(int argc, char **argv)
 {
-    line_opts_t o = {NULL, NULL, 2400, 2, 0, false, false};
+    cli_line_t o = {NULL, NULL, 2400, 2, 0, false, false};
     unsigned long address = 0;
     bool has_address = false;
     mb_secondary_t mask;
@@ -435,9 +464,12 @@ int cli_read(int argc, char **argv)
     unsigned long max_telegrams = 16;
     bool hex = false;
     for (int i = 0; i < argc; i++) {
-        int taken = line_option(&o, argc, argv, &i, "read");
+        if (cli_is_help(argv[i])) {
+            return read_usage(stdout);
+        }
+        int taken = cli_line_option(&o, argc, argv, &i, "read");
         if (taken < 0) {
-            return read_usage();
+            return read_usage(stderr);
         }
         if (taken > 0) {
             continue;
@@ -449,35 +481,35 @@ int cli_read(int argc, char **argv)
         } else if (strcmp(arg, "--address") == 0 && value != NULL) {
             if (!cli_number(value, 0, 250, &address)) {
                 fputs("meterbus read: --address wants 0..250\n", stderr);
-                return read_usage();
+                return read_usage(stderr);
             }
             has_address = true;
             i++;
         } else if (strcmp(arg, "--id") == 0 && value != NULL) {
-            if (!parse_secondary(value, &mask)) {
+            if (!cli_parse_secondary(value, &mask)) {
                 fputs("meterbus read: --id wants 8 ID digits or 16 hex digits (ID, manufacturer, "
                       "version, medium; F = any)\n",
                       stderr);
-                return read_usage();
+                return read_usage(stderr);
             }
             has_id = true;
             i++;
         } else if (strcmp(arg, "--max-telegrams") == 0 && value != NULL) {
             if (!cli_number(value, 1, 1000, &max_telegrams)) {
                 fputs("meterbus read: --max-telegrams wants 1..1000\n", stderr);
-                return read_usage();
+                return read_usage(stderr);
             }
             i++;
         } else {
             fprintf(stderr, "meterbus read: unknown option or missing value: %s\n", arg);
-            return read_usage();
+            return read_usage(stderr);
         }
     }
-    if (!check_line_opts(&o, "read") || has_address == has_id) {
+    if (!cli_line_check(&o, "read") || has_address == has_id) {
         if (has_address == has_id) {
             fputs("meterbus read: give one of --address N and --id SECONDARY\n", stderr);
         }
-        return read_usage();
+        return read_usage(stderr);
     }
     char *json = malloc(JSON_CAP);
     if (json == NULL) {
@@ -486,22 +518,22 @@ int cli_read(int argc, char **argv)
     }
     mb_port_t port;
     mb_master_t m;
-    if (!open_line(&o, &port, &m, "read")) {
+    if (!cli_line_open(&o, &port, &m, "read")) {
         free(json);
-        return CLI_FAILED;
+        return CLI_LINE;
     }
     int status = CLI_OK;
     uint8_t addr = (uint8_t)address;
     int r = MB_OK;
     if (has_id) {
         addr = 253;
-        r = transact(&port, &m, mb_master_select(&m, &mask, NULL, mb_port_now_ms()));
+        r = cli_transact(&port, &m, mb_master_select(&m, &mask, NULL, mb_port_now_ms()));
         if (r == MB_ERR_MASTER_TIMEOUT) {
             fputs("meterbus read: no meter has that secondary address\n", stderr);
         } else if (r == MB_ERR_MASTER_COLLISION) {
             fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
         } else if (r != MB_OK) {
-            fprintf(stderr, "meterbus read: selection failed: %s\n", master_error(r));
+            fprintf(stderr, "meterbus read: selection failed: %s\n", cli_master_error(r));
         }
     }
     unsigned telegrams = 0;
@@ -513,7 +545,11 @@ int cli_read(int argc, char **argv)
             r = mb_readout_poll(&ro, mb_port_now_ms(), &f);
             if (r == MB_SCAN_ITEM) {
                 telegrams++;
-                if (!print_telegram(&f, hex, json)) {
+                if (!print_telegram(&f,
+                                    hex      ? AS_HEX
+                                    : o.json ? AS_JSON
+                                             : AS_TABLE,
+                                    telegrams, json)) {
                     status = CLI_FAILED;
                 }
                 fflush(stdout);
@@ -531,14 +567,15 @@ int cli_read(int argc, char **argv)
             /* Their E5s to the selection superimposed into one; their telegrams do not. */
             fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
         } else if (r < 0) {
-            fprintf(stderr, "meterbus read: telegram %u: %s\n", telegrams + 1u, master_error(r));
+            fprintf(stderr, "meterbus read: telegram %u: %s\n", telegrams + 1u,
+                    cli_master_error(r));
         }
         if (has_id) { /* leave the meter deselected, as found */
-            (void)transact(&port, &m, mb_master_snd_nke(&m, 253, mb_port_now_ms()));
+            (void)cli_transact(&port, &m, mb_master_snd_nke(&m, 253, mb_port_now_ms()));
         }
     }
     if (r < 0) {
-        status = CLI_FAILED;
+        status = cli_master_status(r);
     }
     if (fflush(stdout) != 0 || ferror(stdout)) {
         status = CLI_FAILED;
@@ -569,6 +606,8 @@ int cli_read(int argc, char **argv)
 #endif
 
 /* ---- shared helpers ------------------------------------------------------------------------ */
+
+bool cli_is_help(const char *arg) { return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0; }
 
 bool cli_number(const char *text, unsigned long min, unsigned long max, unsigned long *out)
 {

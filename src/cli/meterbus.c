@@ -1,29 +1,22 @@
 /*
- * meterbus: the command-line tool (host only).
+ * meterbus: the command-line tool (host only). This file holds main() and `meterbus decode`;
+ * the bus commands are in bus.c (scan, read) and admin.c (set-address, set-baud, reset, send),
+ * the simulator in sim.c, the wireless receiver in wmbus.c, the tour in demo.c, the tables in
+ * table.c. docs/cli.md documents every command.
  *
- *   meterbus decode [options] [HEX ... | -]
+ *   meterbus decode [--json] [options] [HEX ... | -]
  *       Decode wired and wireless M-Bus telegrams given as hex (with or without spaces, either
- *       case) and print one JSON object per telegram, one per line. Telegrams come from the
- * arguments, or one per line from standard input ("-", or no telegram arguments at all; blank lines
- * and lines starting with '#' are skipped). An argument holding only the start of a frame is
- *       continued by the arguments after it until the length in the frame's header is reached,
- *       so a telegram may also be written one byte per argument: meterbus decode 10 7B 05 80 16.
- *       A telegram that does not decode gives {"error": {"code", "message"}} (or the fields read
- *       before the problem and "error"), never half an object.
- *       Exit status 0 when every telegram decoded, 1 when any did not, 2 on usage errors.
- *       Options (anywhere before "--"):
- *         --text-after-vif  read plain-text units in the older order (right after the VIF)
- *         --text-2018       read plain-text units in the EN 13757-3:2018 order only
- *         --key HEX         AES-128 key (32 hex digits) for every encrypted wireless telegram
- *         --keys FILE       keys per meter: lines "ID KEY" (8-digit ID, 32 hex digits), '#'
- *                           comments; a meter not listed takes --key
- *       A telegram that is not a wired frame is read as a wireless one: with block CRCs (format
- *       A or B, told apart by the CRCs), or without them when its length is exactly L + 1 (see
- *       wireless_frame() for the one ambiguous case).
+ *       case) and print each as a table, or with --json as one JSON object per line. Telegrams
+ *       come from the arguments, or one per line from standard input ("-", or no telegram
+ *       arguments at all; blank lines and lines starting with '#' are skipped). An argument
+ *       holding only the start of a frame is continued by the arguments after it until the
+ *       length in the frame's header is reached, so a telegram may also be written one byte per
+ *       argument: meterbus decode 10 7B 05 80 16. With --json a telegram that does not decode
+ *       gives {"error": {"code", "message"}} (or the fields read before the problem and
+ *       "error"), never half an object. A telegram that is not a wired frame is read as a
+ *       wireless one: with block CRCs (format A or B, told apart by the CRCs), or without them
+ *       when its length is exactly L + 1 (see wireless_frame() for the one ambiguous case).
  *       Compact frames are expanded with the formats of full frames seen earlier in the run.
- *   meterbus scan, meterbus read: a master on a line (bus.c)
- *   meterbus sim: simulated meters served over TCP or a pseudo-terminal (sim.c)
- *   meterbus version
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,50 +43,57 @@ typedef struct session {
     uint8_t keys[MAX_KEYS][16];
     mb_format_t formats[FORMATS];
     mb_format_cache_t cache;
+    bool json_out;  /* --json: JSON lines; else tables */
+    unsigned shown; /* telegrams printed */
     char *json;
 } session_t;
 
 static int usage(FILE *to)
 {
-    fputs(
-        "usage: meterbus decode [--text-after-vif | --text-2018] [--key HEX] [--keys FILE]\n"
-        "                       [HEX ... | -]\n"
-        "       meterbus scan (--tcp HOST:PORT | --device PATH) [--baud B]\n"
-        "                     (--primary | --secondary) [--json]\n"
-        "       meterbus read (--tcp HOST:PORT | --device PATH) [--baud B]\n"
-        "                     (--address N | --id SECONDARY) [--json | --hex]\n"
-        "       meterbus sim (--tcp HOST:PORT | --pty) [--meters N] [--seed S] [--baud B]\n"
-        "       meterbus version\n"
-        "       meterbus help\n"
-        "\n"
-        "decode  print each telegram (wired or wireless M-Bus, hex, spaces optional) as one JSON\n"
-        "        object per line; telegrams come from the arguments, or one per line from\n"
-        "        standard input when there are none or the argument is '-'. An argument with\n"
-        "        only the start of a frame is continued by the next ones up to the frame's\n"
-        "        length, so 'meterbus decode 10 7B 05 80 16' is one telegram.\n"
-        "        Exit status: 0 all decoded, 1 some did not, 2 usage error.\n"
-        "  --text-after-vif  plain-text units right after the VIF (older meters)\n"
-        "  --text-2018       plain-text units after the last VIFE only (EN 13757-3:2018)\n"
-        "  --key HEX         AES-128 key for encrypted wireless telegrams (32 hex digits)\n"
-        "  --keys FILE       keys per meter, lines of 'ID KEY' (8-digit ID, 32 hex digits)\n"
-        "\n"
-        "scan    find the meters of a segment behind a TCP gateway or a serial level converter\n"
-        "        by primary address (--first, --last: 0..250) or by secondary address with\n"
-        "        wildcards (--hex-ids also tries ID digits A..F); prints each one (--json: a\n"
-        "        list) and the number of bus transactions used. --baud is the rate of the\n"
-        "        M-Bus segment (also behind a gateway, for the timeouts), --retries N\n"
-        "        (1; 0 for --secondary), --extra-ms MS added to every answer window (100\n"
-        "        with --tcp).\n"
-        "read    read every telegram of one meter (--id: 8 ID digits or the 16 hex digits a\n"
-        "        scan prints, F = any) and print each as decode does; --hex prints the raw\n"
-        "        telegrams instead; --max-telegrams N (16).\n"
-        "sim     serve N simulated meters (primary addresses 1..N, random secondary\n"
-        "        addresses, changing values) on a simulated segment at --baud (2400) to a\n"
-        "        master program over TCP (:PORT listens everywhere, port 0 picks a free one)\n"
-        "        or a pseudo-terminal; lists the meters, then 'listening on HOST:PORT' or\n"
-        "        'pty PATH'. --once ends when the first TCP client leaves.\n",
-        to);
-    return to == stdout ? 0 : 2;
+    fputs("usage: meterbus COMMAND [OPTIONS]   (meterbus COMMAND --help for its options)\n"
+          "\n"
+          "  decode       decode wired and wireless telegrams given in hex\n"
+          "  wmbus        decode and decrypt wireless telegrams from stdin or a receiver\n"
+          "  scan         find the meters of a segment by primary or secondary address\n"
+          "  read         read every telegram of one meter\n"
+          "  set-address  give a meter a new primary address\n"
+          "  set-baud     switch a meter to another baud rate\n"
+          "  reset        application or link reset of a meter\n"
+          "  send         send one raw frame and show the answer\n"
+          "  sim          serve simulated meters over TCP or a pseudo-terminal\n"
+          "  demo         a tour of all of it on a simulated segment\n"
+          "  version      print the version\n"
+          "\n"
+          "Bus commands take --tcp HOST:PORT (a transparent M-Bus/TCP gateway) or --device\n"
+          "PATH (a serial level converter) and --baud B. Output is a table for people; --json\n"
+          "gives JSON for programs. Exit status: 0 done, 1 failed (a telegram did not decode,\n"
+          "a meter refused), 2 usage, 3 no answer, 4 the line failed.\n",
+          to);
+    return to == stdout ? CLI_OK : CLI_USAGE;
+}
+
+static int decode_usage(FILE *to)
+{
+    fputs("usage: meterbus decode [--json] [--text-after-vif | --text-2018] [--key HEX]\n"
+          "                       [--keys FILE] [HEX ... | -]\n",
+          to);
+    if (to == stdout) {
+        fputs("\nDecode each telegram (wired or wireless M-Bus, hex, spaces optional) and print\n"
+              "it as a table, or with --json as one JSON object per line. Telegrams come from\n"
+              "the arguments, or one per line from standard input when there are none or the\n"
+              "argument is '-' (blank lines and '#' comments skipped). An argument with only\n"
+              "the start of a frame is continued by the next ones up to the frame's length,\n"
+              "so 'meterbus decode 10 7B 05 80 16' is one telegram. A wireless telegram may\n"
+              "come with its block CRCs (format A or B) or without them.\n"
+              "  --json            one JSON object per telegram and line\n"
+              "  --text-after-vif  plain-text units right after the VIF (older meters)\n"
+              "  --text-2018       plain-text units after the last VIFE only (EN 13757-3:2018)\n"
+              "  --key HEX         AES-128 key for encrypted wireless telegrams (32 hex digits)\n"
+              "  --keys FILE       keys per meter, lines of 'ID KEY' (8-digit ID, 32 hex digits)\n"
+              "\nExit status: 0 all decoded, 1 some did not, 2 usage error.\n",
+              to);
+    }
+    return to == stdout ? CLI_OK : CLI_USAGE;
 }
 
 /* Errors of the hex text itself; they are not mb_err codes, all have the code "hex". */
@@ -104,7 +104,7 @@ static int usage(FILE *to)
 #define HEX_LINE_LONG  (-4)
 #define HEX_SPLIT_BYTE (-5)
 
-static void print_hex_error(int err)
+static void print_hex_error(const session_t *s, int err)
 {
     const char *message = "not a hex telegram";
     switch (err) {
@@ -114,7 +114,11 @@ static void print_hex_error(int err)
     case HEX_SPLIT_BYTE: message = "white space inside a byte (two hex digits)"; break;
     default: break;
     }
-    printf("{\"error\":{\"code\":\"hex\",\"message\":\"%s\"}}\n", message);
+    if (s->json_out) {
+        printf("{\"error\":{\"code\":\"hex\",\"message\":\"%s\"}}\n", message);
+    } else {
+        printf("error: %s\n", message);
+    }
 }
 
 static int hex_value(char c)
@@ -233,6 +237,20 @@ static bool load_keys(session_t *s, const char *path)
 }
 
 /* Print a JSON document of len bytes (or the error it became) and a newline. */
+/* The error @p err alone, as JSON or as a line of text. */
+static void print_error(const session_t *s, int err)
+{
+    if (s->json_out) {
+        int len = mb_json_error(err, s->json, JSON_CAP);
+        if (len > 0) {
+            fwrite(s->json, 1, (size_t)len, stdout);
+        }
+        putchar('\n');
+    } else {
+        printf("error: %s\n", mb_strerror(err));
+    }
+}
+
 static void print_json(const char *json, int len)
 {
     if (len < 0) {
@@ -280,12 +298,11 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
          */
         bool wired_start =
             bytes[0] == 0x68u || bytes[0] == 0x10u || bytes[0] == 0xE5u || bytes[0] == 0xA2u;
-        int err = wired_start || n < MB_WFRAME_MIN_LEN ? wired_err : r;
-        print_json(s->json, mb_json_error(err, s->json, JSON_CAP));
+        print_error(s, wired_start || n < MB_WFRAME_MIN_LEN ? wired_err : r);
         return 1;
     }
     if ((size_t)r < n) { /* bytes after the frame */
-        print_json(s->json, mb_json_error(MB_ERR_FRAME_TRAILING, s->json, JSON_CAP));
+        print_error(s, MB_ERR_FRAME_TRAILING);
         return 1;
     }
     mb_keys_t keys = {key_lookup, s, NULL};
@@ -296,6 +313,10 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
         if (mb_format_learn(msg.tpl.apl, msg.tpl.apl_len, &fmt) == MB_OK && fmt.len > 0u) {
             (void)mb_format_cache_put(&s->cache, &fmt);
         }
+    }
+    if (!s->json_out) {
+        int shown = cli_table_wmsg(stdout, &wf, &msg, status, s->options);
+        return status == MB_OK && shown == MB_OK ? 0 : 1;
     }
     int err;
     int len = mb_json_wmsg(&wf, &msg, status, &s->cache, s->options, s->json, JSON_CAP, &err);
@@ -310,11 +331,21 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
 /* Print one JSON line for the telegram bytes[0..n). @return 0 when it decoded completely. */
 static int decode_bytes(session_t *s, uint8_t *bytes, size_t n)
 {
+    if (!s->json_out && s->shown++ > 0u) {
+        putchar('\n'); /* a blank line between tables */
+    }
     mb_frame_t frame;
     int len;
     int err = n > 0u ? mb_frame_decode(bytes, n, &frame) : MB_ERR_FRAME_EMPTY;
     if (err != MB_OK && n > 0u) {
         return decode_wireless(s, bytes, n, err);
+    }
+    if (!s->json_out) {
+        if (err != MB_OK) {
+            print_error(s, err);
+            return 1;
+        }
+        return cli_table_frame(stdout, &frame, s->options) == MB_OK ? 0 : 1;
     }
     if (err != MB_OK) {
         len = mb_json_error(err, s->json, JSON_CAP);
@@ -336,7 +367,7 @@ static int decode_text(session_t *s, const char *text)
     size_t n = 0;
     int err = parse_hex(text, bytes, sizeof bytes, &n);
     if (err != HEX_OK) {
-        print_hex_error(err);
+        print_hex_error(s, err);
         return 1;
     }
     return decode_bytes(s, bytes, n);
@@ -352,7 +383,7 @@ static int decode_stream(session_t *s, FILE *in)
             int c;
             while ((c = fgetc(in)) != EOF && c != '\n') {
             }
-            print_hex_error(HEX_LINE_LONG);
+            print_hex_error(s, HEX_LINE_LONG);
             failed = 1;
             fflush(stdout);
             continue;
@@ -408,7 +439,7 @@ static int decode_args(session_t *s, int argc, char **argv)
         }
         int err = parse_hex(argv[i], bytes, sizeof bytes, &n);
         if (err != HEX_OK) {
-            print_hex_error(err); /* one error for this argument and those it continued */
+            print_hex_error(s, err); /* one error for this argument and those it continued */
             failed = 1;
             n = 0;
             continue;
@@ -447,7 +478,7 @@ int cli_decode(int argc, char **argv)
         if (!end_of_options && (strcmp(arg, "--key") == 0 || strcmp(arg, "--keys") == 0)) {
             if (i + 1 >= argc) {
                 fprintf(stderr, "meterbus decode: %s needs a value\n", arg);
-                status = usage(stderr);
+                status = decode_usage(stderr);
                 break;
             }
             value = argv[++i];
@@ -472,15 +503,17 @@ int cli_decode(int argc, char **argv)
             }
         } else if (strcmp(arg, "--") == 0) {
             end_of_options = true;
+        } else if (strcmp(arg, "--json") == 0) {
+            s->json_out = true;
         } else if (strcmp(arg, "--text-after-vif") == 0) {
             s->options |= MB_RECORDS_TEXT_AFTER_VIF;
         } else if (strcmp(arg, "--text-2018") == 0) {
             s->options |= MB_RECORDS_TEXT_2018;
         } else if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
-            status = usage(stdout);
+            status = decode_usage(stdout);
         } else {
             fprintf(stderr, "meterbus decode: unknown option %s\n", arg);
-            status = usage(stderr);
+            status = decode_usage(stderr);
         }
     }
     if (status < 0) {
@@ -519,8 +552,19 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "read") == 0) {
         return cli_read(argc - 2, argv + 2);
     }
-    if (strcmp(argv[1], "sim") == 0) {
-        return cli_sim(argc - 2, argv + 2);
+    static const struct {
+        const char *name;
+        int (*run)(int argc, char **argv);
+    } commands[] = {
+        {"sim", cli_sim},           {"set-address", cli_set_address},
+        {"set-baud", cli_set_baud}, {"reset", cli_reset},
+        {"send", cli_send},         {"wmbus", cli_wmbus},
+        {"demo", cli_demo},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            return commands[i].run(argc - 2, argv + 2);
+        }
     }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
         printf("meterbus %s\n", mb_version());

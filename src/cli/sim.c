@@ -2,12 +2,15 @@
  * meterbus sim: simulated meters on a simulated wired segment, served to a master program over
  * TCP (as a transparent M-Bus/TCP gateway would) or a pseudo-terminal (as a serial port would).
  *
- *   meterbus sim (--tcp HOST:PORT | --pty) [--meters N] [--seed S] [--baud B] [--once]
+ *   meterbus sim (--tcp HOST:PORT | --pty) [--profile NAME[,NAME...]] [--meters N] [--seed S]
+ *                [--baud B] [--once]
  *
- * The meters are real mb_slave_t state machines on the bit-level bus model of host/simbus.h, run
- * in step with the clock: requests take their time on the wire at the bus's rate, answers of
- * several meters at once superimpose as a wired AND (a secondary scan sees the collisions a real
- * segment gives), and readings change as time passes. One client at a time.
+ * The meters are the profiles of src/profiles/ (an E350-like and an M1PRO-like electricity meter,
+ * heat, water, a meter with several telegrams) on real mb_slave_t state machines on the bit-level
+ * bus model of host/simbus.h, run in step with the clock: requests take their time on the wire at
+ * the bus's rate, answers of several meters at once superimpose as a wired AND (a secondary scan
+ * sees the collisions a real segment gives), and readings change as time passes. One client at a
+ * time.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -16,18 +19,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 
 #include "cli.h"
 #include "meterbus/host/port.h"
 #include "meterbus/host/simbus.h"
 #include "meterbus/meterbus.h"
+#include "profiles.h"
 
 #if MB_ENABLE_SLAVE
 
-#define MAX_METERS         250u
-#define STEP_MS            2u /* longest wait for client bytes before the bus catches up with the clock */
-#define MEASURING_CYCLE_MS 10000u /* how often the meters' readings change */
+#define MAX_METERS 250u
+#define STEP_MS    2u /* longest wait for client bytes before the bus catches up with the clock */
 
 static volatile sig_atomic_t stop;
 
@@ -37,182 +41,25 @@ static void on_stop(int sig)
     stop = 1;
 }
 
-enum { WATER, HEAT, ELECTRICITY, GAS, KINDS };
-
 typedef struct sim sim_t;
 
 typedef struct sim_meter {
     mb_slave_t slave;
+    mb_profile_meter_t meter; /* what the meter measures and how it answers */
     mb_simbus_port_t *port;
     sim_t *sim;
-    mb_secondary_t address;
-    uint32_t fabrication; /* 8 BCD digits as nibbles */
-    uint8_t kind;
-    uint8_t access; /* access number: counts the telegrams sent */
-    uint8_t telegrams;
-    uint32_t start;   /* counter reading when the simulation starts */
-    uint32_t per_min; /* counter increase per minute */
 } sim_meter_t;
 
 struct sim {
     mb_simbus_t bus;
     mb_simbus_port_t *mport;
     mb_port_t client; /* fd -1 while nobody is connected */
+    bool follow_line; /* a pty: the bus runs at the rate the master program sets on its side */
     uint32_t t0;      /* mb_port_now_ms() at bus time 0 */
     time_t wall0;     /* the wall clock then, for the meters' date and time */
     size_t n;
     sim_meter_t meters[MAX_METERS];
 };
-
-/* xorshift32: the meters of a seed are the same in every run. */
-static uint32_t next_random(uint32_t *state)
-{
-    uint32_t x = *state;
-    x ^= x << 13;
-    x ^= x >> 17;
-    x ^= x << 5;
-    *state = x;
-    return x;
-}
-
-static uint32_t random_bcd8(uint32_t *rng)
-{
-    uint32_t v = 0;
-    for (unsigned i = 0; i < 8u; i++) {
-        v = v << 4 | next_random(rng) % 10u;
-    }
-    return v;
-}
-
-static size_t put_le(uint8_t *out, uint32_t v, unsigned bytes)
-{
-    for (unsigned i = 0; i < bytes; i++) {
-        out[i] = (uint8_t)(v >> (8u * i));
-    }
-    return bytes;
-}
-
-/* Date and time, type F (EN 13757-3): minute, hour, day, month, year in 32 bits. */
-static uint32_t type_f(const struct tm *t)
-{
-    unsigned year = (unsigned)(t->tm_year % 100);
-    return (uint32_t)t->tm_min | (uint32_t)t->tm_hour << 8 | (uint32_t)t->tm_mday << 16 |
-           (uint32_t)(year & 7u) << 21 | (uint32_t)(t->tm_mon + 1) << 24 |
-           (uint32_t)(year >> 3) << 28;
-}
-
-/* Date, type G: day, month, year in 16 bits. */
-static uint32_t type_g(unsigned day, unsigned month, unsigned year)
-{
-    year %= 100u;
-    return day | (year & 7u) << 5 | month << 8 | (year >> 3) << 12;
-}
-
-/* The records of telegram 0 (now) or 1 (the last month's end) of meter @p mt. */
-static size_t meter_records(const sim_meter_t *mt, unsigned telegram, uint8_t *out)
-{
-    const sim_t *sim = mt->sim;
-    /*
-     * Like a real meter, it measures in cycles (here 10 s) and sends the last cycle's values:
-     * two telegrams read a moment apart agree except for the access number, which a secondary
-     * scan relies on to tell one meter from the merged answers of several.
-     */
-    uint32_t elapsed_ms = (mb_port_now_ms() - sim->t0) / MEASURING_CYCLE_MS * MEASURING_CYCLE_MS;
-    /* The counter advances with time; a little jitter makes every reading differ. */
-    uint32_t counter = mt->start + (uint32_t)((uint64_t)elapsed_ms * mt->per_min / 60000u);
-    time_t now = sim->wall0 + (time_t)(elapsed_ms / 1000u);
-    struct tm tm;
-    (void)gmtime_r(&now, &tm);
-    size_t n = 0;
-    if (telegram == 1u) {
-        /* Storage 1: the reading at the end of last month (DIF 44 / 42 = storage bit set). */
-        uint32_t minutes = (uint32_t)(tm.tm_mday * 24 * 60);
-        uint32_t then = counter > minutes * mt->per_min ? counter - minutes * mt->per_min : 0u;
-        out[n++] = 0x44;
-        out[n++] = mt->kind == ELECTRICITY ? 0x03 : mt->kind == HEAT ? 0x06 : 0x13;
-        n += put_le(out + n, then, 4);
-        out[n++] = 0x42;
-        out[n++] = 0x6C;
-        n += put_le(out + n, type_g(1, (unsigned)tm.tm_mon + 1u, (unsigned)tm.tm_year), 2);
-        return n;
-    }
-    out[n++] = 0x0C; /* fabrication number, 8 BCD digits */
-    out[n++] = 0x78;
-    n += put_le(out + n, mt->fabrication, 4);
-    uint32_t wobble = (elapsed_ms / MEASURING_CYCLE_MS + mt->address.id) % 7u;
-    switch (mt->kind) {
-    case HEAT:
-        out[n++] = 0x04; /* energy, kWh */
-        out[n++] = 0x06;
-        n += put_le(out + n, counter, 4);
-        out[n++] = 0x04; /* volume, litres */
-        out[n++] = 0x13;
-        n += put_le(out + n, counter * 17u, 4);
-        out[n++] = 0x02; /* flow temperature, degrees C */
-        out[n++] = 0x5B;
-        n += put_le(out + n, 60u + wobble, 2);
-        out[n++] = 0x02; /* return temperature */
-        out[n++] = 0x5F;
-        n += put_le(out + n, 40u + wobble, 2);
-        out[n++] = 0x04; /* power, W */
-        out[n++] = 0x2B;
-        n += put_le(out + n, mt->per_min * 60000u + wobble * 10u, 4);
-        break;
-    case ELECTRICITY:
-        out[n++] = 0x04; /* energy, Wh */
-        out[n++] = 0x03;
-        n += put_le(out + n, counter, 4);
-        out[n++] = 0x04; /* power, W */
-        out[n++] = 0x2B;
-        n += put_le(out + n, mt->per_min * 60u + wobble, 4);
-        break;
-    default: /* water and gas: volume in litres, flow in l/h */
-        out[n++] = 0x04;
-        out[n++] = 0x13;
-        n += put_le(out + n, counter, 4);
-        out[n++] = 0x02;
-        out[n++] = 0x3B;
-        n += put_le(out + n, mt->per_min * 60u + wobble, 2);
-        break;
-    }
-    out[n++] = 0x04; /* date and time */
-    out[n++] = 0x6D;
-    n += put_le(out + n, type_f(&tm), 4);
-    out[n++] = 0x02; /* error flags: none */
-    out[n++] = 0xFD;
-    out[n++] = 0x17;
-    n += put_le(out + n, 0, 2);
-    return n;
-}
-
-static int respond(void *ctx, uint8_t req_class, unsigned telegram, uint8_t *out, size_t cap,
-                   bool *more)
-{
-    sim_meter_t *mt = ctx;
-    if (req_class != 2u || cap < 13u + 64u) {
-        return 0; /* no alarms: E5 to REQ_UD1 */
-    }
-    if (telegram >= mt->telegrams) {
-        telegram = 0; /* a master that keeps going starts over */
-    }
-    *more = telegram + 1u < mt->telegrams;
-    size_t n = 0;
-    out[n++] = 0x72; /* long header: the meter's identity */
-    n += put_le(out + n, mt->address.id, 4);
-    n += put_le(out + n, mt->address.manufacturer, 2);
-    out[n++] = mt->address.version;
-    out[n++] = mt->address.medium;
-    out[n++] = mt->access++;
-    out[n++] = 0x00; /* status */
-    n += put_le(out + n, 0, 2);
-    n += meter_records(mt, telegram, out + n);
-    if (*more) {
-        out[n++] = 0x1F;
-    }
-    return (int)n;
-}
-
-static const mb_slave_app_t meter_app = {respond, NULL, NULL};
 
 /* Bytes the meters put on the bus reach the master program. */
 static void to_client(void *ctx, const uint8_t *p, size_t n, uint32_t now_ms)
@@ -227,67 +74,73 @@ static void to_client(void *ctx, const uint8_t *p, size_t n, uint32_t now_ms)
 static void to_meter(void *ctx, const uint8_t *p, size_t n, uint32_t now_ms)
 {
     sim_meter_t *mt = ctx;
+    mb_profile_set_time(&mt->meter, now_ms, (uint32_t)mt->sim->wall0 + now_ms / 1000u);
     (void)mb_slave_feed(&mt->slave, p, n, now_ms);
 }
 
-static void make_meters(sim_t *sim, size_t n, uint32_t seed, uint32_t baud)
+/* Meter i gets profile kinds[i % n_kinds], primary address i + 1 and a seed of its own. */
+static void make_meters(sim_t *sim, size_t n, const int *kinds, size_t n_kinds, uint32_t seed,
+                        uint32_t baud)
 {
-    static const char *const makers[] = {"KAM", "ELS", "SEN", "ITW", "LUG", "ZRI",
-                                         "DME", "EFE", "HYD", "TCH", "SON", "ABB"};
-    static const uint8_t media[KINDS] = {0x07, 0x04, 0x02, 0x03};
-    uint32_t rng = seed * 2654435761u + 0x9E3779B9u;
-    if (rng == 0u) {
-        rng = 1;
-    }
     sim->n = n;
     for (size_t i = 0; i < n; i++) {
         sim_meter_t *mt = &sim->meters[i];
         mt->sim = sim;
+        uint32_t meter_seed = seed * 2654435761u + (uint32_t)i * 40503u + 1u;
         bool unique;
-        do { /* distinct IDs */
-            mt->address.id = random_bcd8(&rng);
+        do { /* distinct IDs, as a segment has */
+            mb_profile_init(&mt->meter, (mb_profile_kind_t)kinds[i % n_kinds], meter_seed++,
+                            (uint8_t)(i + 1u));
             unique = true;
             for (size_t k = 0; k < i; k++) {
-                unique = unique && sim->meters[k].address.id != mt->address.id;
+                unique = unique && sim->meters[k].meter.secondary.id != mt->meter.secondary.id;
             }
         } while (!unique);
-        mt->kind = (uint8_t)(next_random(&rng) % KINDS);
-        mt->address.manufacturer =
-            mb_manufacturer_code(makers[next_random(&rng) % (sizeof makers / sizeof makers[0])]);
-        mt->address.version = (uint8_t)(next_random(&rng) % 0x40u);
-        mt->address.medium = media[mt->kind];
-        mt->fabrication = random_bcd8(&rng);
-        mt->telegrams = (uint8_t)(i % 4u == 3u ? 2u : 1u);
-        mt->start = next_random(&rng) % 1000000u;
-        mt->per_min = 1u + next_random(&rng) % 50u;
-        mt->access = (uint8_t)next_random(&rng);
         mt->port = mb_simbus_attach(&sim->bus, false, to_meter, mt);
         mb_slave_config_t sc;
-        memset(&sc, 0, sizeof sc);
-        sc.address = (uint8_t)(i + 1u);
-        sc.secondary = mt->address;
-        sc.has_fabrication = true;
-        sc.fabrication = mt->fabrication;
+        mb_profile_slave_config(&mt->meter, &sc);
         sc.baud = baud;
-        mb_slave_init(&mt->slave, &mb_simbus_hal, mt->port, &meter_app, mt, &sc);
+        mb_slave_init(&mt->slave, &mb_simbus_hal, mt->port, &mb_profile_app, &mt->meter, &sc);
     }
 }
 
 static void list_meters(const sim_t *sim)
 {
     for (size_t i = 0; i < sim->n; i++) {
-        const sim_meter_t *mt = &sim->meters[i];
+        const mb_profile_meter_t *pm = &sim->meters[i].meter;
         char id[9];
         char man[4];
         char sec[17];
-        mb_id_text(mt->address.id, id);
-        (void)mb_manufacturer_text(mt->address.manufacturer, man);
-        cli_secondary_text(&mt->address, sec);
-        printf("meter address=%zu id=%s manufacturer=%s version=%u medium=%s telegrams=%u "
-               "secondary=%s\n",
-               i + 1u, id, man, (unsigned)mt->address.version, mb_medium_name(mt->address.medium),
-               (unsigned)mt->telegrams, sec);
+        mb_id_text(pm->secondary.id, id);
+        (void)mb_manufacturer_text(pm->secondary.manufacturer, man);
+        cli_secondary_text(&pm->secondary, sec);
+        printf("meter address=%zu id=%s manufacturer=%s version=%u medium=%s profile=%s "
+               "telegrams=%u secondary=%s\n",
+               i + 1u, id, man, (unsigned)pm->secondary.version,
+               mb_medium_name(pm->secondary.medium), mb_profile_name(pm->kind),
+               pm->kind == MB_PROFILE_MULTI ? MB_PROFILE_MULTI_TELEGRAMS : 1u, sec);
     }
+}
+
+/* A pty's line rate as the master program set it (the slave side's termios), 0 if unknown. */
+static uint32_t line_rate(const mb_port_t *port)
+{
+    static const struct {
+        speed_t code;
+        uint32_t baud;
+    } rates[] = {{B300, 300},   {B600, 600},   {B1200, 1200},   {B2400, 2400},
+                 {B4800, 4800}, {B9600, 9600}, {B19200, 19200}, {B38400, 38400}};
+    struct termios tio;
+    if (tcgetattr(port->fd, &tio) != 0) {
+        return 0;
+    }
+    speed_t code = cfgetospeed(&tio);
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        if (rates[i].code == code) {
+            return rates[i].baud;
+        }
+    }
+    return 0;
 }
 
 /* Bring the bus and the meters up to the clock. */
@@ -309,6 +162,14 @@ static void serve(sim_t *sim)
     while (!stop) {
         int n = mb_port_read(&sim->client, buf, sizeof buf - n_pending, STEP_MS);
         catch_up(sim);
+        if (sim->follow_line) {
+            /* A level converter passes any rate: the master's side of the bus follows the
+               program's serial settings, the meters keep theirs. */
+            uint32_t rate = line_rate(&sim->client);
+            if (rate != 0u && rate != mb_simbus_port_baud(sim->mport)) {
+                (void)mb_simbus_hal.set_baud(sim->mport, rate);
+            }
+        }
         if (n == -EPIPE || (n < 0 && n != -EINTR)) {
             return;
         }
@@ -329,12 +190,59 @@ static void serve(sim_t *sim)
     }
 }
 
-static int sim_usage(void)
+static int sim_usage(FILE *to)
 {
-    fputs("usage: meterbus sim (--tcp HOST:PORT | --pty) [--meters N] [--seed S] [--baud B]\n"
-          "                    [--once]\n",
-          stderr);
-    return CLI_USAGE;
+    fputs("usage: meterbus sim (--tcp HOST:PORT | --pty) [--profile NAME[,NAME...]]\n"
+          "                    [--meters N] [--seed S] [--baud B] [--once]\n",
+          to);
+    if (to == stdout) {
+        fputs("\nServe simulated meters on a simulated wired segment to a master program: over\n"
+              "TCP, as a transparent M-Bus/TCP gateway would (:PORT listens everywhere, port 0\n"
+              "picks a free one), or on a pseudo-terminal, as a serial level converter would\n"
+              "(the segment then runs at whatever rate the program sets on the terminal, so\n"
+              "baud switches work as on a real line). Lists the meters, then prints\n"
+              "'listening on HOST:PORT at B Bd' or 'pty PATH at B Bd'.\n"
+              "  --profile LIST    kinds of meter, cycled over the meters (all of them):\n"
+              "                    e350   4-tariff electricity meter with breaker (300, 2400 Bd)\n"
+              "                    m1pro  single-phase MID electricity meter (300..9600 Bd)\n"
+              "                    heat   heat meter      water  water meter\n"
+              "                    multi  a meter that answers in 3 telegrams\n"
+              "  --meters N        meters on the segment, 1..250, at primary addresses 1..N\n"
+              "                    (default: one of each profile listed)\n"
+              "  --seed S          picks the meters' IDs and readings (1)\n"
+              "  --baud B          rate of the segment and of every meter at the start (2400)\n"
+              "  --once            end when the first TCP client leaves\n"
+              "\nExit status: 0 stopped (Ctrl-C, or --once), 2 usage, 4 the port failed.\n",
+              to);
+    }
+    return to == stdout ? CLI_OK : CLI_USAGE;
+}
+
+/* Parse "e350,heat" into @p kinds. @return how many, 0 when a name is unknown. */
+static size_t parse_profiles(const char *text, int *kinds, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap) {
+        const char *comma = strchr(text, ',');
+        size_t len = comma != NULL ? (size_t)(comma - text) : strlen(text);
+        if (len == 3u && strncmp(text, "all", 3) == 0) {
+            for (int k = 0; k < (int)MB_PROFILE_COUNT && n < cap; k++) {
+                kinds[n++] = k;
+            }
+        } else {
+            int kind = mb_profile_find(text, len);
+            if (kind < 0) {
+                fprintf(stderr, "meterbus sim: no profile named %.*s\n", (int)len, text);
+                return 0;
+            }
+            kinds[n++] = kind;
+        }
+        if (comma == NULL) {
+            return n;
+        }
+        text = comma + 1;
+    }
+    return n;
 }
 
 int cli_sim(int argc, char **argv)
@@ -342,13 +250,18 @@ int cli_sim(int argc, char **argv)
     const char *tcp = NULL;
     bool pty = false;
     bool once = false;
-    unsigned long meters = 10;
+    unsigned long meters = 0;
+    int kinds[MAX_METERS];
+    size_t n_kinds = 0;
     unsigned long seed = 1;
     unsigned long baud = 2400;
     for (int i = 0; i < argc; i++) {
         const char *arg = argv[i];
         const char *value = i + 1 < argc ? argv[i + 1] : NULL;
         bool ok = true;
+        if (cli_is_help(arg)) {
+            return sim_usage(stdout);
+        }
         if (strcmp(arg, "--pty") == 0) {
             pty = true;
             continue;
@@ -359,10 +272,13 @@ int cli_sim(int argc, char **argv)
         }
         if (value == NULL) {
             fprintf(stderr, "meterbus sim: unknown option or missing value: %s\n", arg);
-            return sim_usage();
+            return sim_usage(stderr);
         }
         if (strcmp(arg, "--tcp") == 0) {
             tcp = value;
+        } else if (strcmp(arg, "--profile") == 0) {
+            n_kinds = parse_profiles(value, kinds, MAX_METERS);
+            ok = n_kinds > 0u;
         } else if (strcmp(arg, "--meters") == 0) {
             ok = cli_number(value, 1, MAX_METERS, &meters);
         } else if (strcmp(arg, "--seed") == 0) {
@@ -371,17 +287,17 @@ int cli_sim(int argc, char **argv)
             ok = cli_number(value, 300, 38400, &baud);
         } else {
             fprintf(stderr, "meterbus sim: unknown option %s\n", arg);
-            return sim_usage();
+            return sim_usage(stderr);
         }
         if (!ok) {
             fprintf(stderr, "meterbus sim: bad value for %s: %s\n", arg, value);
-            return sim_usage();
+            return sim_usage(stderr);
         }
         i++;
     }
     if ((tcp == NULL) == !pty) {
         fputs("meterbus sim: give one of --tcp HOST:PORT and --pty\n", stderr);
-        return sim_usage();
+        return sim_usage(stderr);
     }
     sim_t *sim = calloc(1, sizeof *sim);
     if (sim == NULL) {
@@ -391,7 +307,14 @@ int cli_sim(int argc, char **argv)
     mb_simbus_init(&sim->bus, (uint32_t)baud, (uint32_t)seed);
     sim->mport = mb_simbus_attach(&sim->bus, true, to_client, sim);
     sim->client.fd = -1;
-    make_meters(sim, (size_t)meters, (uint32_t)seed, (uint32_t)baud);
+    if (n_kinds == 0u) {
+        n_kinds = parse_profiles("all", kinds, MAX_METERS);
+    }
+    if (meters == 0u) {
+        meters = n_kinds;
+    }
+    sim->follow_line = pty;
+    make_meters(sim, (size_t)meters, kinds, n_kinds, (uint32_t)seed, (uint32_t)baud);
 
     mb_port_listener_t listener = {-1, 0, false};
     int err = 0;
@@ -401,7 +324,7 @@ int cli_sim(int argc, char **argv)
         if (!cli_host_port(tcp, host, sizeof host, service, sizeof service)) {
             free(sim);
             fprintf(stderr, "meterbus sim: --tcp wants HOST:PORT ([IPv6]:PORT, :PORT for any)\n");
-            return sim_usage();
+            return sim_usage(stderr);
         }
         err = mb_port_listen_tcp(&listener, host, service);
         if (err == 0) {
@@ -420,7 +343,7 @@ int cli_sim(int argc, char **argv)
         fprintf(stderr, "meterbus sim: cannot open %s: %s\n", tcp != NULL ? tcp : "a pty",
                 strerror(-err));
         free(sim);
-        return CLI_FAILED;
+        return CLI_LINE;
     }
     fflush(stdout);
 

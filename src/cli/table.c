@@ -56,8 +56,7 @@ static void hex_text(const uint8_t *p, size_t n, char *out, size_t cap)
     }
 }
 
-/* The value of @p rec with its unit. */
-static void value_text(const mb_record_t *rec, char *out, size_t cap)
+void cli_value_text(const mb_record_t *rec, char *out, size_t cap)
 {
     const mb_value_t *v = &rec->value;
     char unit[64] = "";
@@ -141,8 +140,7 @@ static void add(char *out, size_t cap, const char *text)
     }
 }
 
-/* What @p rec measures: the quantity's name in words and what the VIFEs and DIF add to it. */
-static void what_text(const mb_record_t *rec, char *out, size_t cap)
+void cli_what_text(const mb_record_t *rec, char *out, size_t cap)
 {
     const char *name = mb_quantity_name(rec->quantity);
     size_t k = 0;
@@ -200,8 +198,8 @@ static int print_records(FILE *out, const uint8_t *apl, size_t len, unsigned opt
         }
         char what[128];
         char value[TEXT_CAP];
-        what_text(&rec, what, sizeof what);
-        value_text(&rec, value, sizeof value);
+        cli_what_text(&rec, what, sizeof what);
+        cli_value_text(&rec, value, sizeof value);
         fprintf(out, "  %3llu %3lu %3u  %-*s %s\n", (unsigned long long)rec.storage,
                 (unsigned long)rec.tariff, (unsigned)rec.subunit, WHAT_WIDTH, what, value);
     }
@@ -233,11 +231,13 @@ static void print_meter_line(FILE *out, const mb_secondary_t *a, const mb_tpl_t 
     if (!mb_manufacturer_text(a->manufacturer, man)) {
         snprintf(man, sizeof man, "???");
     }
-    const char *medium = mb_medium_name(a->medium);
-    char medium_code[8];
+    char medium[40];
+    snprintf(medium, sizeof medium, "%s", mb_medium_name(a->medium));
     if (medium[0] == '\0') {
-        snprintf(medium_code, sizeof medium_code, "0x%02X", (unsigned)a->medium);
-        medium = medium_code;
+        snprintf(medium, sizeof medium, "medium 0x%02X", (unsigned)a->medium);
+    }
+    for (char *c = medium; *c != '\0'; c++) {
+        *c = *c == '_' ? ' ' : *c; /* words for people; JSON keeps the snake_case name */
     }
     fprintf(out, "meter %s  %s  v%u  %s", id, man, (unsigned)a->version, medium);
     if (tpl != NULL && tpl->info.header != MB_TPL_HEADER_NONE) {

@@ -34,7 +34,10 @@
 typedef enum mb_profile_kind {
     /* 4-tariff three-phase electricity meter with an M-Bus module (like a Landis+Gyr E350 with a
        CMi1020 module): active energy import per tariff and total, export, the rate input, a
-       breaker (disconnector) set through SND_UD; 300 and 2400 Bd. */
+       breaker (disconnector) set through SND_UD; 300 and 2400 Bd. The breaker command is SND_UD
+       CI 51 with exactly the record `01 FD 1A vv` (digital output, 8 bits): vv 0 opens the
+       breaker (supply off), 1 closes it (supply on); the telegram reports the same record,
+       1 = closed. While it is open the power is 0 and the energy counters stand still. */
     MB_PROFILE_E350 = 0,
     /* Single-phase MID meter (like an M1PRO 40 M-Bus): import and export active energy, active
        power, voltage, current, frequency, power factor; 300..9600 Bd; the serial number is the ID.
@@ -70,9 +73,10 @@ typedef struct mb_profile_meter {
     uint8_t access;            /* private: access number, one more per telegram */
     bool breaker_open;         /* read-only: E350 disconnector state (false: closed, on) */
     uint32_t seed;             /* private */
-    uint32_t start[6];         /* private: counter readings at time 0 */
+    uint32_t start[6];         /* private: counter readings at cycle base_cycle */
     uint32_t rate[6];          /* private: counter increase per hour */
     uint32_t cycle;            /* private: number of the current measuring cycle */
+    uint32_t base_cycle;       /* private: cycle of start[] (0, or the last breaker command) */
     uint32_t unix_s;           /* private: wall clock of the current cycle, Unix seconds */
     uint32_t breaker_commands; /* read-only: breaker commands accepted */
 } mb_profile_meter_t;
@@ -96,9 +100,11 @@ void mb_profile_slave_config(const mb_profile_meter_t *m, mb_slave_config_t *cfg
 
 /*
  * Tell the meter the time: @p elapsed_ms since the meter was made (it drives the counters and
- * wraps after 49 days) and @p unix_s, the wall clock for the date records (0 when unknown: the
- * meter then reports 2026-01-01 00:00 plus elapsed time). Call it before feeding the slave the
- * bytes of a request.
+ * wraps after 49 days) and @p unix_s, the wall clock for the date records and the electricity
+ * meters' time-of-day tariffs (0 when unknown: the meter then reports 2026-01-01 00:00 plus
+ * elapsed time). Both are taken back to the start of the measuring cycle. The tariff counters
+ * advance consistently only when @p unix_s advances with @p elapsed_ms. Call it before feeding
+ * the slave the bytes of a request.
  */
 void mb_profile_set_time(mb_profile_meter_t *m, uint32_t elapsed_ms, uint32_t unix_s);
 

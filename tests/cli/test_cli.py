@@ -192,7 +192,7 @@ def json_lines(r):
 
 
 def decode(*args, stdin=b"", status=0, count=None):
-    r = run("decode", *args, stdin=stdin)
+    r = run("decode", "--json", *args, stdin=stdin)
     equal(r.status, status, f"exit status\n{r}")
     equal(r.stderr, "", f"standard error\n{r}")
     objects = json_lines(r)
@@ -377,12 +377,46 @@ def case_hex_forms():
     ]
     outputs = []
     for form in forms:
-        r = run("decode", *form)
+        r = run("decode", "--json", *form)
         equal(r.status, 0, f"exit status\n{r}")
         (obj,) = json_lines(r)
         check_telegram_a(obj, f"telegram A given as {form!r}")
         outputs.append(r.stdout)
     equal(len(set(outputs)), 1, "the forms give different text")
+
+
+def case_decode_table():
+    """Without --json: a table per telegram, a blank line between them, every value exactly as
+    sent with its unit; errors as a line of text."""
+    r = run("decode", spaced(TELEGRAM_A), spaced(TELEGRAM_B), "68 05")
+    equal(r.status, 1, f"exit status (the last one is cut short)\n{r}")
+    tables = r.stdout.split("\n\n")
+    equal(len(tables), 3, f"three telegrams\n{r}")
+    a = tables[0].splitlines()
+    check(re.fullmatch(r"meter 12345678  KAM  v1  (water|medium 0x07)  access 85  status 00  "
+                       r"address 5", a[0]), f"header line\n{r}")
+    want_a = [("0", "0", "0", "12345.678 m3"), ("0", "0", "0", "2029-03-15 13:45"),
+              ("0", "0", "0", "4"), ("3", "1", "1", "1000000 Wh"), ("0", "0", "0", "1.234 m3/h"),
+              ("0", "0", "0", "-0.5 \u00b0C"), ("0", "0", "0", "40.0 \u00b0C"),
+              ("1", "0", "0", "2023-12-30")]
+    rows = a[2:2 + len(want_a)]
+    for (st, tf, su, value), row in zip(want_a, rows):
+        f = row.split()
+        equal((f[0], f[1], f[2]), (st, tf, su), f"storage, tariff, subunit of {row!r}")
+        check(row.endswith(" " + value), f"value {value!r} in {row!r}")
+    if TEXT:
+        check(" volume " in rows[0] and " volume flow, maximum " in rows[4] and
+              " flow temperature, minimum " in rows[5] and " return temperature, error " in rows[6],
+              f"what each record measures\n{r}")
+    check("more records follow" in a[-1], f"the 1F at the end is said\n{r}")
+    b = tables[1].splitlines()
+    check(b[0].startswith("meter 00000001  ABC  v16"), f"telegram B header\n{r}")
+    check(any(row.endswith(" 123456 W") for row in b), f"power\n{r}")
+    check(any(row.endswith(" 1234567890 Wh") for row in b), f"12-digit energy\n{r}")
+    check(any(row.endswith(" ABC") for row in b), f"text value, last character first\n{r}")
+    check(any(row.endswith(" -12.3 \u00b0C") for row in b), f"negative BCD\n{r}")
+    check("manufacturer data: 010203" in tables[1], f"manufacturer data\n{r}")
+    check(tables[2].startswith("error: "), f"an error line for the cut frame\n{r}")
 
 
 def case_several_arguments():
@@ -658,17 +692,34 @@ def case_wireless_key_file(tmp=None):
         equal(r.stdout, "", f"nothing decoded\n{r}")
 
 
+COMMANDS = ("decode", "wmbus", "scan", "read", "set-address", "set-baud", "reset", "send", "sim",
+            "demo")
+
+
 def case_help_and_usage():
-    for args in (["--help"], ["help"], ["-h"], ["decode", "--help"], ["decode", "-h"]):
+    """meterbus --help lists every command; COMMAND --help gives that command's usage on
+    standard output with exit 0; no command is a usage error on standard error."""
+    for args in (["--help"], ["help"], ["-h"]):
         r = run(*args)
         equal(r.status, 0, f"exit status\n{r}")
-        check(r.stdout.startswith("usage: meterbus decode"), f"usage on standard output\n{r}")
-        check("--key" in r.stdout and "--text-2018" in r.stdout, f"options in usage\n{r}")
+        check(r.stdout.startswith("usage: meterbus COMMAND"), f"usage on standard output\n{r}")
+        for command in COMMANDS:
+            check(f"\n  {command} " in r.stdout, f"{command} listed\n{r}")
         equal(r.stderr, "", f"standard error\n{r}")
+    for command in COMMANDS:
+        for flag in ("--help", "-h"):
+            r = run(command, flag)
+            equal(r.status, 0, f"{command} {flag}: exit status\n{r}")
+            check(r.stdout.startswith(f"usage: meterbus {command}"), f"{command} usage\n{r}")
+            check("Exit status" in r.stdout, f"{command}: exit statuses documented\n{r}")
+            equal(r.stderr, "", f"{command}: standard error\n{r}")
+    r = run("decode", "--help")
+    check("--key" in r.stdout and "--text-2018" in r.stdout and "--json" in r.stdout,
+          f"decode options in usage\n{r}")
     r = run()
     equal(r.status, 2, f"exit status without arguments\n{r}")
     equal(r.stdout, "", f"standard output\n{r}")
-    check(r.stderr.startswith("usage: meterbus decode"), f"usage on standard error\n{r}")
+    check(r.stderr.startswith("usage: meterbus COMMAND"), f"usage on standard error\n{r}")
 
 
 def case_unknown_command_and_option():
@@ -807,7 +858,8 @@ def case_sim_scan_secondary_tcp():
 
 
 def read_meter(sim, *how, status=0):
-    r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS, *how)
+    form = () if "--hex" in how else ("--json",)
+    r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS, *how, *form)
     equal(r.status, status, f"exit status\n{r}")
     return r
 
@@ -820,18 +872,20 @@ def check_sim_telegram(obj, meter, what):
 
 
 def case_sim_read_tcp():
-    with Sim("--tcp", "127.0.0.1:0", "--meters", "4", "--seed", "7") as sim:
-        # Meter 4 has two telegrams: now, then the last month's end in storage 1.
-        meter = sim.meters[3]
-        equal(meter["telegrams"], "2", "telegrams of meter 4")
-        objs = json_lines(read_meter(sim, "--address", "4"))
-        equal(len(objs), 2, "telegrams read")
+    with Sim("--tcp", "127.0.0.1:0", "--profile", "multi,water,heat,e350", "--seed", "7") as sim:
+        equal([m["profile"] for m in sim.meters], ["multi", "water", "heat", "e350"], "profiles")
+        # The multi meter answers in three telegrams: now, then 12 month ends in storage 1..12.
+        meter = sim.meters[0]
+        equal(meter["telegrams"], "3", "telegrams of meter 1")
+        objs = json_lines(read_meter(sim, "--address", "1"))
+        equal(len(objs), 3, "telegrams read")
         for i, obj in enumerate(objs):
             check_sim_telegram(obj, meter, f"telegram {i + 1}")
-        equal(objs[0]["more_records_follow"], True, "telegram 1 says more follow")
+        equal([o["more_records_follow"] for o in objs], [True, True, False], "more follow")
         check(all(rec["storage"] == 0 for rec in objs[0]["records"]), "telegram 1: storage 0")
-        check(objs[1]["records"] and all(rec["storage"] == 1 for rec in objs[1]["records"]),
-              f"telegram 2: storage 1: {objs[1]}")
+        for i, storages in ((1, range(1, 7)), (2, range(7, 13))):
+            got = sorted({rec["storage"] for rec in objs[i]["records"]})
+            equal(got, list(storages), f"telegram {i + 1}: storage numbers")
         # Every telegram of now starts with the fabrication number and carries the date and
         # time of the simulator's clock (UTC).
         first = objs[0]["records"][0]
@@ -842,7 +896,7 @@ def case_sim_read_tcp():
         sent = datetime.datetime.strptime(dates[0], "%Y-%m-%dT%H:%M")
         check(abs((now - sent).total_seconds()) < 180, f"meter time {sent} is not now ({now})")
         # The access number counts the meter's telegrams: a second read is a new telegram.
-        again = json_lines(read_meter(sim, "--address", "4", "--max-telegrams", "1"))
+        again = json_lines(read_meter(sim, "--address", "1", "--max-telegrams", "1"))
         equal(len(again), 1, "--max-telegrams 1")
         check(again[0]["access"] != objs[0]["access"], "the access number moved on")
         # By secondary address: the 16 hex digits a scan prints, and the 8 ID digits.
@@ -851,27 +905,189 @@ def case_sim_read_tcp():
             equal(len(objs), 1, f"telegrams of {key}")
             check_sim_telegram(objs[0], sim.meters[1], f"--id {key}")
         # --hex: the raw telegram, which decode reads back.
-        r = read_meter(sim, "--address", "1", "--hex")
+        r = read_meter(sim, "--address", "2", "--hex")
         check(re.fullmatch(r"68 ([0-9A-F]{2} )+16\n", r.stdout), f"--hex\n{r}")
-        check_sim_telegram(decode(r.stdout.strip(), count=1)[0], sim.meters[0], "decoded --hex")
+        check_sim_telegram(decode(r.stdout.strip(), count=1)[0], sim.meters[1], "decoded --hex")
+        # The table: the meter's header line and its readings.
+        r = run("read", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                "--address", "2")
+        equal(r.status, 0, f"exit status\n{r}")
+        check(r.stdout.startswith(f"meter {sim.meters[1]['id']}  {sim.meters[1]['manufacturer']}"),
+              f"table header\n{r}")
+        check(re.search(r" [0-9]+(\.[0-9]+)? m3\n", r.stdout), f"a volume in the table\n{r}")
         # Nobody: no answer at an address, no meter with an ID.
-        r = read_meter(sim, "--address", "9", "--retries", "0", status=1)
+        r = read_meter(sim, "--address", "9", "--retries", "0", status=3)
         check("no answer" in r.stderr, f"message\n{r}")
-        r = read_meter(sim, "--id", "00000000", "--retries", "0", status=1)
+        r = read_meter(sim, "--id", "00000000", "--retries", "0", status=3)
         check("no meter has that secondary address" in r.stderr, f"message\n{r}")
         # A wildcard that two or more meters match: their answers collide.
         r = read_meter(sim, "--id", "FFFFFFFF", "--retries", "0", status=1)
         check("more than one meter matches" in r.stderr, f"message\n{r}")
 
 
+def records_of(obj):
+    """(storage, tariff, quantity, vif) -> value of a decoded telegram's records."""
+    return {(r["storage"], r["tariff"], r.get("quantity"), r["vif"]): r["value"]
+            for r in obj["records"]}
+
+
+def case_sim_profiles():
+    """Each profile's telegram has the readings of the device it is modelled on."""
+    with Sim("--tcp", "127.0.0.1:0", "--seed", "3") as sim:
+        equal([m["profile"] for m in sim.meters], ["e350", "m1pro", "heat", "water", "multi"],
+              "one meter of each profile by default")
+        t = [json_lines(read_meter(sim, "--address", str(i + 1), "--max-telegrams", "1"))[0]
+             for i in range(5)]
+        for obj, meter in zip(t, sim.meters):
+            check_sim_telegram(obj, meter, meter["profile"])
+        # e350: import per tariff 1..4 adds up to the total; export; the breaker is closed (1).
+        recs = t[0]["records"]
+        energy = [r for r in recs if r["vif"] == "03" and r["storage"] == 0]
+        total = [r["value"] for r in energy if r["tariff"] == 0]
+        tariffs = {r["tariff"]: r["value"] for r in energy if r["tariff"] != 0}
+        equal(sorted(tariffs), [1, 2, 3, 4], "e350 tariffs")
+        equal(len(total), 1, "e350 total import")
+        equal(sum(tariffs.values()), total[0], "e350: the tariffs add up to the total")
+        check(any(r["vif"] == "833c" for r in recs), f"e350 export record: {recs}")
+        breaker = [r["value"] for r in recs if r["vif"] == "fd1a"]
+        equal(breaker, [1], "e350 breaker closed")
+        # m1pro: the electrical values of a single-phase meter, plausibly.
+        vals = {r["vif"]: r["value"] for r in t[1]["records"]}
+        check(200 <= vals["fd48"] <= 260, f"m1pro voltage {vals}")
+        check(0 <= vals["fd5a"] <= 100, f"m1pro current {vals}")
+        check(49 <= vals["fb2d"] <= 51, f"m1pro frequency {vals}")
+        check(0 < vals["fdba73"] <= 1, f"m1pro power factor {vals}")
+        # heat: flow above return, their difference sent too; month-end values below today's.
+        vals = {(r["storage"], r["vif"]): r["value"] for r in t[2]["records"]}
+        check(vals[(0, "59")] > vals[(0, "5d")], f"heat: flow above return {vals}")
+        equal(vals[(0, "61")], vals[(0, "59")] - vals[(0, "5d")], "heat: temperature difference")
+        check(0 < vals[(1, "06")] <= vals[(0, "06")], f"heat: month-end energy {vals}")
+        # water: volume and the month-end volume, not above it.
+        vals = {(r["storage"], r["vif"]): r["value"] for r in t[3]["records"]}
+        check(0 < vals[(1, "13")] <= vals[(0, "13")], f"water: month-end volume {vals}")
+        # The breaker command through SND_UD (CI 51, digital output 0): acknowledged, then the
+        # meter reports the breaker open and no power.
+        r = run("send", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                spaced(long_frame(0x53, 0x01, 0x51, "01FD1A00")))
+        equal(r.status, 0, f"breaker command\n{r}")
+        check(r.stdout.startswith("acknowledge (E5)"), f"E5\n{r}")
+        obj = json_lines(read_meter(sim, "--address", "1", "--max-telegrams", "1"))[0]
+        vals = {r["vif"]: r["value"] for r in obj["records"] if r["storage"] == 0}
+        equal(vals["fd1a"], 0, "breaker open")
+        equal(vals["2b"], 0, "no power through an open breaker")
+        # A malformed one (value 2) is not acknowledged.
+        r = run("send", "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                spaced(long_frame(0x73, 0x01, 0x51, "01FD1A02")))
+        equal(r.status, 3, f"a breaker value of 2\n{r}")
+
+
+def sim_line(sim):
+    how = "--device" if sim.endpoint.startswith("/") else "--tcp"
+    return [how, sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS]
+
+
+def case_set_address_and_reset():
+    with Sim("--tcp", "127.0.0.1:0", "--profile", "m1pro,water,heat", "--seed", "4") as sim:
+        line = sim_line(sim)
+        r = run("set-address", *line, "--address", "1", "--to", "42")
+        equal(r.status, 0, f"set-address\n{r}")
+        equal(r.stdout, "meter 1 now has primary address 42\n", "message")
+        obj = json_lines(run("read", *line, "--address", "42", "--json"))[0]
+        check_sim_telegram(obj, sim.meters[0], "read at the new address")
+        equal(obj["a"] if "a" in obj else 42, 42, "A field of the answer")
+        r = run("read", *line, "--address", "1", "--retries", "0")
+        equal(r.status, 3, f"nobody at the old address\n{r}")
+        # By secondary address, with JSON output.
+        r = run("set-address", *line, "--id", sim.meters[2]["secondary"], "--to", "43", "--json")
+        equal(r.status, 0, f"set-address --id\n{r}")
+        obj = json.loads(r.stdout)
+        equal((obj["command"], obj["to"], obj["ok"], obj["checked"]), ("set-address", 43, True, True),
+              "JSON result")
+        obj = json_lines(run("read", *line, "--address", "43", "--json"))[0]
+        check_sim_telegram(obj, sim.meters[2], "read at the address set by --id")
+        # Errors: an address above 250, nobody there.
+        r = run("set-address", *line, "--address", "2", "--to", "251")
+        equal(r.status, 2, f"--to 251\n{r}")
+        r = run("set-address", *line, "--address", "9", "--to", "10", "--retries", "0")
+        equal(r.status, 3, f"nobody at 9\n{r}")
+        # Application reset and link reset.
+        r = run("reset", *line, "--address", "2")
+        equal((r.status, r.stdout), (0, "meter 2 acknowledged the application reset\n"),
+              f"reset\n{r}")
+        r = run("reset", *line, "--address", "2", "--link", "--json")
+        equal(r.status, 0, f"reset --link\n{r}")
+        equal(json.loads(r.stdout)["kind"], "link", "JSON kind")
+        r = run("reset", *line, "--address", "2", "--subcode", "16")
+        equal(r.status, 0, f"reset --subcode\n{r}")
+        r = run("reset", *line, "--address", "9", "--retries", "0")
+        equal(r.status, 3, f"reset nobody\n{r}")
+
+
+def case_set_baud_over_a_pty():
+    """Over a serial line (the pty) the master follows the meter to its new rate; a rate the
+    meter does not support is not acknowledged."""
+    with Sim("--pty", "--profile", "m1pro,e350", "--seed", "2") as sim:
+        line = sim_line(sim)
+        r = run("set-baud", *line, "--address", "1", "--to", "9600")
+        equal(r.status, 0, f"set-baud\n{r}")
+        equal(r.stdout, "meter 1 now talks at 9600 Bd\n", "message")
+        fast = [a if a != SIM_BAUD else "9600" for a in line]
+        obj = json_lines(run("read", *fast, "--address", "1", "--json"))[0]
+        check_sim_telegram(obj, sim.meters[0], "read at 9600 Bd")
+        r = run("read", *line, "--address", "1", "--retries", "0")
+        equal(r.status, 3, f"no answer at the old rate\n{r}")
+        # The e350 has 300 and 2400 Bd only.
+        r = run("set-baud", *line, "--address", "2", "--to", "9600", "--retries", "0")
+        equal(r.status, 3, f"e350 to 9600\n{r}")
+        obj = json_lines(run("read", *line, "--address", "2", "--json"))[0]
+        check_sim_telegram(obj, sim.meters[1], "e350 still at the old rate")
+        r = run("set-baud", *line, "--address", "2", "--to", "1234")
+        equal(r.status, 2, f"not a rate\n{r}")
+
+
+def case_set_baud_over_tcp():
+    """A TCP gateway keeps its own rate: the meter acknowledges, then is out of reach."""
+    with Sim("--tcp", "127.0.0.1:0", "--profile", "m1pro", "--seed", "2") as sim:
+        line = sim_line(sim)
+        r = run("set-baud", *line, "--address", "1", "--to", "4800", "--retries", "0")
+        equal(r.status, 1, f"set-baud over TCP\n{r}")
+        check("set the gateway to that rate too" in r.stderr, f"message\n{r}")
+        r = run("set-baud", *line, "--address", "1", "--to", "2400", "--no-verify",
+                "--retries", "0")
+        equal(r.status, 3, f"the meter is at 4800 now\n{r}")
+
+
+def case_send_raw_frames():
+    with Sim("--tcp", "127.0.0.1:0", "--profile", "water", "--seed", "6") as sim:
+        line = sim_line(sim)
+        r = run("send", *line, "10 40 01 41 16")  # SND_NKE to 1
+        equal((r.status, r.stdout), (0, "acknowledge (E5)\n"), f"SND_NKE\n{r}")
+        r = run("send", *line, "10", "5B", "01", "5C", "16", "--json")  # REQ_UD2, FCB 1
+        equal(r.status, 0, f"REQ_UD2\n{r}")
+        check_sim_telegram(json_lines(r)[0], sim.meters[0], "answer to REQ_UD2")
+        r = run("send", *line, "--hex", "107B017C16")  # REQ_UD2, FCB 0
+        check(re.fullmatch(r"68 ([0-9A-F]{2} )+16\n", r.stdout), f"--hex\n{r}")
+        r = run("send", *line, "10 40 FF 3F 16")  # to 255: nobody answers, none awaited
+        equal(r.status, 0, f"to 255\n{r}")
+        equal(r.stdout, "", "nothing printed for 255")
+        r = run("send", *line, "10 40 07 47 16")  # nobody at 7
+        equal(r.status, 3, f"nobody\n{r}")
+        r = run("send", *line, "10 40 01 42 16")  # bad checksum
+        equal(r.status, 2, f"bad checksum\n{r}")
+        check("does not decode" in r.stderr, f"message\n{r}")
+        r = run("send", *line, "10 4")
+        equal(r.status, 2, f"not hex bytes\n{r}")
+
+
 def case_sim_pty():
     with Sim("--pty", "--meters", "2", "--seed", "5") as sim:
-        r = run("read", "--device", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
-                "--address", "2")
-        equal(r.status, 0, f"exit status\n{r}")
-        objs = json_lines(r)
-        equal(len(objs), 1, "telegrams")
-        check_sim_telegram(objs[0], sim.meters[1], "over the pty")
+        for attempt in range(2):  # a serial port is opened again and again
+            r = run("read", "--device", sim.endpoint, "--baud", SIM_BAUD, "--extra-ms", EXTRA_MS,
+                    "--address", "2", "--json")
+            equal(r.status, 0, f"exit status\n{r}")
+            objs = json_lines(r)
+            equal(len(objs), 1, "telegrams")
+            check_sim_telegram(objs[0], sim.meters[1], "over the pty")
 
 
 def case_bus_usage_errors():
@@ -884,12 +1100,20 @@ def case_bus_usage_errors():
                  ["read", "--tcp", "127.0.0.1:1", "--id", "1234567"],
                  ["read", "--tcp", "127.0.0.1:1", "--address", "1", "--baud", "1200000"],
                  ["sim", "--meters", "2"],                                # nowhere to serve
-                 ["sim", "--pty", "--meters", "251"]):
+                 ["sim", "--pty", "--meters", "251"],
+                 ["sim", "--pty", "--profile", "e350,nope"],
+                 ["set-address", "--tcp", "127.0.0.1:1", "--address", "1"],  # no --to
+                 ["set-address", "--tcp", "127.0.0.1:1", "--to", "5"],       # no meter
+                 ["set-baud", "--tcp", "127.0.0.1:1", "--address", "1", "--to", "1234"],
+                 ["reset", "--tcp", "127.0.0.1:1"],
+                 ["reset", "--tcp", "127.0.0.1:1", "--address", "1", "--link", "--subcode", "1"],
+                 ["send", "--tcp", "127.0.0.1:1"],                            # no frame
+                 ["demo", "--frob"]):
         r = run(*args)
         equal(r.status, 2, f"exit status\n{r}")
         check("usage" in r.stderr, f"usage message\n{r}")
     r = run("scan", "--tcp", "127.0.0.1:1", "--primary")  # nobody listens on port 1
-    equal(r.status, 1, f"exit status\n{r}")
+    equal(r.status, 4, f"exit status\n{r}")
     check("cannot open" in r.stderr, f"message\n{r}")
 
 
