@@ -195,8 +195,13 @@ static void print_found_text(const mb_scan_found_t *f, bool primary)
         mb_id_text(f->secondary.id, id);
         (void)mb_manufacturer_text(f->secondary.manufacturer, man);
         cli_secondary_text(&f->secondary, sec);
+        char medium[40];
+        snprintf(medium, sizeof medium, "%s", mb_medium_name(f->secondary.medium));
+        for (char *c = medium; *c != '\0'; c++) {
+            *c = *c == '_' ? ' ' : *c; /* words for people; --json keeps the name */
+        }
         printf("%sid %s  manufacturer %s  version %u  medium %s  secondary %s", primary ? "  " : "",
-               id, man, (unsigned)f->secondary.version, mb_medium_name(f->secondary.medium), sec);
+               id, man, (unsigned)f->secondary.version, medium, sec);
     }
     putchar('\n');
 }
@@ -563,8 +568,12 @@ int cli_read(int argc, char **argv)
                 break;
             }
         }
-        if (r == MB_ERR_MASTER_COLLISION && has_id && telegrams == 0u) {
-            /* Their E5s to the selection superimposed into one; their telegrams do not. */
+        if ((r == MB_ERR_MASTER_COLLISION || r == MB_ERR_MASTER_UNEXPECTED) && has_id &&
+            telegrams == 0u) {
+            /*
+             * Their E5s to the selection superimposed into one; their telegrams do not: the
+             * wired AND of several long frames is garbage, now and then a frame of another kind.
+             */
             fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
         } else if (r < 0) {
             fprintf(stderr, "meterbus read: telegram %u: %s\n", telegrams + 1u,

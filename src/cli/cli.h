@@ -48,9 +48,10 @@ void cli_value_text(const mb_record_t *rec, char *out, size_t cap);
 void cli_what_text(const mb_record_t *rec, char *out, size_t cap);
 #if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
 /* The same for a wireless message opened with mb_wmsg_open() (@p status its result): the link
-   layer's address and the security verdict go into the header line. */
+   layer's address and the security verdict go into the header line; a compact frame is expanded
+   with a format from @p formats (may be NULL). */
 int cli_table_wmsg(FILE *out, const mb_wframe_t *frame, const mb_wmsg_t *msg, int status,
-                   unsigned options);
+                   mb_format_cache_t *formats, unsigned options);
 #endif
 
 /* True when @p arg asks for help (--help, -h). */

@@ -15,7 +15,7 @@
  *       gives {"error": {"code", "message"}} (or the fields read before the problem and
  *       "error"), never half an object. A telegram that is not a wired frame is read as a
  *       wireless one: with block CRCs (format A or B, told apart by the CRCs), or without them
- *       when its length is exactly L + 1 (see wireless_frame() for the one ambiguous case).
+ *       when its length is exactly L + 1 (see cli_wireless_frame() for the one ambiguous case).
  *       Compact frames are expanded with the formats of full frames seen earlier in the run.
  */
 #include <stdbool.h>
@@ -24,23 +24,19 @@
 #include <string.h>
 
 #include "cli.h"
+#include "keys.h"
 #include "meterbus/meterbus.h"
 
 #define JSON_CAP (64u * 1024u) /* enough for 252 bytes of the densest records */
 #define LINE_CAP 8192u
 /* One more than the longest frame, wired or wireless on the air, so that a longer one is seen. */
 #define TELEGRAM_CAP (MB_WFRAME_MAX_RAW_LEN + 1u)
-#define MAX_KEYS     256u /* meters in a --keys file */
-#define FORMATS      32u  /* compact-frame formats remembered in a run */
+#define FORMATS      32u /* compact-frame formats remembered in a run */
 
 /* What decoding needs besides the telegram: options, keys, formats, the output buffer. */
 typedef struct session {
     unsigned options;
-    bool has_default_key;
-    uint8_t default_key[16];
-    size_t n_keys;
-    uint32_t key_ids[MAX_KEYS];
-    uint8_t keys[MAX_KEYS][16];
+    cli_keys_t keys;
     mb_format_t formats[FORMATS];
     mb_format_cache_t cache;
     bool json_out;  /* --json: JSON lines; else tables */
@@ -96,24 +92,9 @@ static int decode_usage(FILE *to)
     return to == stdout ? CLI_OK : CLI_USAGE;
 }
 
-/* Errors of the hex text itself; they are not mb_err codes, all have the code "hex". */
-#define HEX_OK         0
-#define HEX_NOT_HEX    (-1)
-#define HEX_ODD        (-2)
-#define HEX_TOO_LONG   (-3)
-#define HEX_LINE_LONG  (-4)
-#define HEX_SPLIT_BYTE (-5)
-
 static void print_hex_error(const session_t *s, int err)
 {
-    const char *message = "not a hex telegram";
-    switch (err) {
-    case HEX_ODD: message = "odd number of hex digits"; break;
-    case HEX_TOO_LONG: message = "telegram longer than the longest frame (261 bytes)"; break;
-    case HEX_LINE_LONG: message = "line too long"; break;
-    case HEX_SPLIT_BYTE: message = "white space inside a byte (two hex digits)"; break;
-    default: break;
-    }
+    const char *message = cli_hex_message(err);
     if (s->json_out) {
         printf("{\"error\":{\"code\":\"hex\",\"message\":\"%s\"}}\n", message);
     } else {
@@ -121,122 +102,6 @@ static void print_hex_error(const session_t *s, int err)
     }
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-/*
- * Hex text to bytes appended at out[*n]; white space may separate byte pairs.
- * @return HEX_OK, or a HEX_* error (then *n is unspecified)
- */
-static int parse_hex(const char *text, uint8_t *out, size_t cap, size_t *n)
-{
-    int high = -1;
-    for (const char *p = text; *p != '\0'; p++) {
-        if (is_space(*p)) {
-            if (high >= 0) {
-                /* "1 2": a digit alone before white space; "1" at the very end is odd. */
-                const char *q = p;
-                while (is_space(*q)) {
-                    q++;
-                }
-                return *q == '\0' ? HEX_ODD : HEX_SPLIT_BYTE;
-            }
-            continue;
-        }
-        int d = hex_value(*p);
-        if (d < 0) {
-            return HEX_NOT_HEX;
-        }
-        if (high < 0) {
-            high = d;
-        } else {
-            if (*n >= cap) {
-                return HEX_TOO_LONG;
-            }
-            out[(*n)++] = (uint8_t)(high << 4 | d);
-            high = -1;
-        }
-    }
-    return high >= 0 ? HEX_ODD : HEX_OK;
-}
-
-/* Exactly 2 * n hex digits (nothing else) into out. */
-static bool parse_key(const char *text, uint8_t *out, size_t n)
-{
-    size_t got = 0;
-    return strlen(text) == 2u * n && parse_hex(text, out, n, &got) == HEX_OK && got == n;
-}
-
-/* ---- keys ------------------------------------------------------------------------------- */
-
-static int key_lookup(void *ctx, const mb_key_request_t *req, uint8_t key[16])
-{
-    const session_t *s = ctx;
-    for (size_t i = 0; i < s->n_keys; i++) {
-        if (s->key_ids[i] == req->meter.id) {
-            memcpy(key, s->keys[i], 16);
-            return MB_OK;
-        }
-    }
-    if (s->has_default_key) {
-        memcpy(key, s->default_key, 16);
-        return MB_OK;
-    }
-    return MB_ERR_SEC_NO_KEY;
-}
-
-/* Read "ID KEY" lines. @return false (after a message) when the file cannot be used. */
-static bool load_keys(session_t *s, const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (f == NULL) {
-        fprintf(stderr, "meterbus decode: cannot open key file %s\n", path);
-        return false;
-    }
-    char line[256];
-    unsigned number = 0;
-    bool ok = true;
-    while (ok && fgets(line, sizeof line, f) != NULL) {
-        number++;
-        char id_text[64], key_text[128], extra[8];
-        const char *p = line;
-        while (is_space(*p)) {
-            p++;
-        }
-        if (*p == '\0' || *p == '#') {
-            continue;
-        }
-        uint8_t id_bytes[4];
-        int fields = sscanf(p, "%63s %127s %7s", id_text, key_text, extra);
-        if (fields != 2 || strlen(id_text) != 8u || !parse_key(id_text, id_bytes, 4) ||
-            s->n_keys == MAX_KEYS || !parse_key(key_text, s->keys[s->n_keys], 16)) {
-            fprintf(stderr, "meterbus decode: %s:%u: expected \"ID KEY\" (8 and 32 hex digits)%s\n",
-                    path, number, s->n_keys == MAX_KEYS ? ", or too many keys" : "");
-            ok = false;
-            break;
-        }
-        /* The ID as printed: its digits are the nibbles, first digit in the top one. */
-        s->key_ids[s->n_keys++] = (uint32_t)id_bytes[0] << 24 | (uint32_t)id_bytes[1] << 16 |
-                                  (uint32_t)id_bytes[2] << 8 | id_bytes[3];
-    }
-    fclose(f);
-    return ok;
-}
-
-/* Print a JSON document of len bytes (or the error it became) and a newline. */
 /* The error @p err alone, as JSON or as a line of text. */
 static void print_error(const session_t *s, int err)
 {
@@ -262,35 +127,11 @@ static void print_json(const char *json, int len)
     putchar('\n');
 }
 
-/*
- * A wireless telegram: with CRCs (A or B, told apart by them), else without CRCs when it is
- * exactly L + 1 bytes long. Format B on the air is L + 1 bytes too: a frame of that length whose
- * B CRCs all fail is taken as one without CRCs (hex dumps mostly come without them), one where
- * some block's CRC holds is a format-B frame with a damaged block, reported as such.
- * @return the frame decoder's result (on-air length or error)
- */
-static int wireless_frame(const uint8_t *bytes, size_t n, uint8_t *out, mb_wframe_t *wf)
-{
-    int r = mb_wframe_decode(bytes, n, MB_WFORMAT_AUTO, out, MB_WFRAME_MAX_LEN, wf);
-    bool some_block_holds =
-        r == MB_ERR_WL_CRC && wf->blocks > 1u && wf->crc_errors != (1u << wf->blocks) - 1u;
-    if (r < 0 && !some_block_holds && n == (size_t)bytes[0] + 1u) {
-        mb_wframe_t none_frame;
-        int none = mb_wframe_decode(bytes, n, MB_WFORMAT_NONE, out, MB_WFRAME_MAX_LEN, &none_frame);
-        if (none >= 0) {
-            *wf = none_frame;
-            return none;
-        }
-        r = mb_wframe_decode(bytes, n, MB_WFORMAT_AUTO, out, MB_WFRAME_MAX_LEN, wf);
-    }
-    return r;
-}
-
 static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err)
 {
     uint8_t frame[MB_WFRAME_MAX_LEN];
     mb_wframe_t wf;
-    int r = wireless_frame(bytes, n, frame, &wf);
+    int r = cli_wireless_frame(bytes, n, frame, &wf);
     if (r < 0) {
         /*
          * Neither: one that starts like a wired frame, or is too short for a wireless one, gets
@@ -305,7 +146,7 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
         print_error(s, MB_ERR_FRAME_TRAILING);
         return 1;
     }
-    mb_keys_t keys = {key_lookup, s, NULL};
+    mb_keys_t keys = {cli_key_lookup, &s->keys, NULL};
     mb_wmsg_t msg;
     int status = mb_wmsg_open(wf.frame, wf.frame_len, &keys, frame, sizeof frame, &msg);
     if (status == MB_OK && msg.has_tpl && msg.tpl.info.content == MB_CI_RECORDS) {
@@ -315,7 +156,7 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
         }
     }
     if (!s->json_out) {
-        int shown = cli_table_wmsg(stdout, &wf, &msg, status, s->options);
+        int shown = cli_table_wmsg(stdout, &wf, &msg, status, &s->cache, s->options);
         return status == MB_OK && shown == MB_OK ? 0 : 1;
     }
     int err;
@@ -365,8 +206,8 @@ static int decode_text(session_t *s, const char *text)
 {
     uint8_t bytes[TELEGRAM_CAP];
     size_t n = 0;
-    int err = parse_hex(text, bytes, sizeof bytes, &n);
-    if (err != HEX_OK) {
+    int err = cli_parse_hex(text, bytes, sizeof bytes, &n);
+    if (err != CLI_HEX_OK) {
         print_hex_error(s, err);
         return 1;
     }
@@ -383,13 +224,13 @@ static int decode_stream(session_t *s, FILE *in)
             int c;
             while ((c = fgetc(in)) != EOF && c != '\n') {
             }
-            print_hex_error(s, HEX_LINE_LONG);
+            print_hex_error(s, CLI_HEX_LINE_LONG);
             failed = 1;
             fflush(stdout);
             continue;
         }
         const char *p = line;
-        while (is_space(*p)) {
+        while (cli_is_space(*p)) {
             p++;
         }
         if (*p == '\0' || *p == '#') {
@@ -437,8 +278,8 @@ static int decode_args(session_t *s, int argc, char **argv)
             failed |= decode_stream(s, stdin);
             continue;
         }
-        int err = parse_hex(argv[i], bytes, sizeof bytes, &n);
-        if (err != HEX_OK) {
+        int err = cli_parse_hex(argv[i], bytes, sizeof bytes, &n);
+        if (err != CLI_HEX_OK) {
             print_hex_error(s, err); /* one error for this argument and those it continued */
             failed = 1;
             n = 0;
@@ -492,13 +333,12 @@ int cli_decode(int argc, char **argv)
         if (end_of_options || arg[0] != '-' || strcmp(arg, "-") == 0) {
             argv[telegrams++] = argv[i];
         } else if (value != NULL && strcmp(arg, "--key") == 0) {
-            if (!parse_key(value, s->default_key, 16)) {
+            if (!cli_keys_set_default(&s->keys, value)) {
                 fputs("meterbus decode: --key needs 32 hex digits (an AES-128 key)\n", stderr);
                 status = 2;
             }
-            s->has_default_key = true;
         } else if (value != NULL) {
-            if (!load_keys(s, value)) {
+            if (!cli_keys_load(&s->keys, value, "decode")) {
                 status = 2;
             }
         } else if (strcmp(arg, "--") == 0) {
@@ -530,10 +370,7 @@ int cli_decode(int argc, char **argv)
         status = failed;
     }
     free(json);
-    volatile uint8_t *key_bytes = (volatile uint8_t *)s; /* the keys do not outlive the run */
-    for (size_t i = 0; i < sizeof *s; i++) {
-        key_bytes[i] = 0;
-    }
+    cli_keys_wipe(&s->keys);
     free(s);
     return status;
 }

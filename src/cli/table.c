@@ -319,7 +319,7 @@ int cli_table_frame(FILE *out, const mb_frame_t *frame, unsigned options)
 }
 
 int cli_table_wmsg(FILE *out, const mb_wframe_t *frame, const mb_wmsg_t *msg, int status,
-                   unsigned options)
+                   mb_format_cache_t *formats, unsigned options)
 {
     const mb_secondary_t *a = msg->has_tpl && msg->tpl.has_address ? &msg->tpl.address : &msg->link;
     print_meter_line(out, a, msg->has_tpl ? &msg->tpl : NULL);
@@ -340,6 +340,23 @@ int cli_table_wmsg(FILE *out, const mb_wframe_t *frame, const mb_wmsg_t *msg, in
     if (!msg->has_tpl) {
         fputs("  (no transport layer)\n", out);
         return MB_OK;
+    }
+    if (msg->tpl.info.content == MB_CI_COMPACT) {
+        /* A compact frame: the records of a full frame seen earlier with the same format. */
+        uint8_t expanded[MB_WFRAME_MAX_LEN];
+        uint16_t signature = mb_compact_signature(msg->tpl.apl, msg->tpl.apl_len);
+        const mb_format_t *fmt = formats != NULL ? mb_format_cache_get(formats, signature) : NULL;
+        bool crc_ok = false;
+        int n = fmt == NULL ? MB_ERR_COMPACT_FORMAT
+                            : mb_compact_expand(fmt, msg->tpl.apl, msg->tpl.apl_len, expanded,
+                                                sizeof expanded, &crc_ok);
+        if (n < 0) {
+            fprintf(out, "  compact frame, format %04X: %s\n", (unsigned)signature, mb_strerror(n));
+            return n;
+        }
+        fprintf(out, "  compact frame, format %04X%s\n", (unsigned)signature,
+                crc_ok ? "" : " (its CRC does not match the format)");
+        return print_records(out, expanded, (size_t)n, options);
     }
     return print_application(out, &msg->tpl, options);
 }

@@ -374,7 +374,7 @@ static int telegram(session_t *s, char *text, unsigned long line)
         }
         print_json(s->out, len);
     } else {
-        err = cli_table_wmsg(stdout, &wf, &msg, status, s->options);
+        err = cli_table_wmsg(stdout, &wf, &msg, status, &s->cache, s->options);
         putchar('\n');
     }
     return status != MB_OK ? status : err;
