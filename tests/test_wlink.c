@@ -3,7 +3,7 @@
  * their block CRCs, AUTO detection, the DLL header, RSSI conversion, and the wireless C fields.
  *
  * Expected values come from published telegrams (wmbusmeters simulation_dll_crcs.txt and
- * test_frame_b_trim.sh, the OMS Vol.2 Annex N frames of the fact sheet) or from a bit-serial
+ * test_frame_b_trim.sh, the OMS Vol.2 Annex N frames) or from a bit-serial
  * reference CRC and block layout written here independently of the library; nothing is produced
  * by the code under test and then compared with itself.
  */
@@ -445,7 +445,7 @@ static void sizes(void **state)
     assert_int_equal(MB_WFRAME_A_RAW_LEN(11), 15);
     assert_int_equal(MB_WFRAME_A_RAW_LEN(26), 30);
     assert_int_equal(MB_WFRAME_A_RAW_LEN(27), 33);
-    assert_int_equal(MB_WFRAME_A_RAW_LEN(53), 61); /* the fact sheet's L = 0x34 example */
+    assert_int_equal(MB_WFRAME_A_RAW_LEN(53), 61); /* L = 0x34: 53 bytes after L, 61 with CRCs */
     assert_int_equal(MB_WFRAME_A_RAW_LEN(256), MB_WFRAME_MAX_RAW_LEN);
     assert_int_equal(MB_WFRAME_B_RAW_LEN(126), 128);
     assert_int_equal(MB_WFRAME_B_RAW_LEN(127), 131);

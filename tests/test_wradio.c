@@ -2,7 +2,7 @@
  * Wireless radio coding (include/meterbus/wradio.h): 3-of-6 decode/encode and the mode T frame
  * receiver, Manchester, mode C/T detection.
  *
- * The 3-of-6 table is written out here from EN 13757-4 (fact sheet §8.2) as chip strings, and
+ * The 3-of-6 table is written out here from EN 13757-4 as chip strings, and
  * the short expected chip sequences are worked out by hand in the comments beside them.
  */
 #include <setjmp.h>

@@ -37,9 +37,14 @@ int main(int argc, char **argv)
     mb_master_config_t cfg = {baud, colon != NULL ? 100u : 0u, 2};
     mb_master_init(&master, &mb_port_hal, &port, &cfg);
 
+    /* SND_NKE first: the meter starts over (frame count bit, first telegram). */
+    int r = mb_master_snd_nke(&master, address, mb_port_now_ms());
+    r = r == MB_OK ? mb_port_transact(&port, &master) : r;
     mb_readout_t readout; /* every telegram of the meter (DIF 1F: more follow) */
     mb_frame_t telegram;
-    int r = mb_readout_start(&readout, &master, address, 8, mb_port_now_ms());
+    if (r == MB_OK) {
+        r = mb_readout_start(&readout, &master, address, 8, mb_port_now_ms());
+    }
     while (r == MB_OK || r == MB_SCAN_PENDING || r == MB_SCAN_ITEM) {
         r = mb_readout_poll(&readout, mb_port_now_ms(), &telegram);
         if (r == MB_OK) {

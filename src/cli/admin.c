@@ -185,8 +185,9 @@ static int set_address_usage(FILE *to)
               "  --address N       the meter's present primary address (254: the only meter)\n"
               "  --id SECONDARY    8 ID digits or 16 hex digits as a scan prints them\n"
               "  --to M            the new primary address, 0..250\n" CLI_LINE_USAGE
-              "\nExit status: 0 done and checked, 1 the meter refused or did not answer under\n"
-              "its new address, 2 usage, 3 no answer, 4 the line failed.\n",
+              "\nExit status: 0 done and checked, 1 a garbled answer, or the meter did not answer\n"
+              "under its new address, 2 usage, 3 no answer (also: the meter refused), 4 the\n"
+              "line failed.\n",
               to);
     }
     return to == stdout ? CLI_OK : CLI_USAGE;
@@ -292,8 +293,9 @@ static int set_baud_usage(FILE *to)
               "  --address N       the meter's primary address (254: the only meter)\n"
               "  --id SECONDARY    8 ID digits or 16 hex digits as a scan prints them\n"
               "  --to RATE         the new rate in Bd\n" CLI_LINE_USAGE
-              "\nExit status: 0 switched (and checked), 1 the meter did not answer at the new\n"
-              "rate, 2 usage, 3 no answer, 4 the line failed.\n",
+              "\nExit status: 0 switched (and checked), 1 a garbled answer, or the meter did not\n"
+              "answer at the new rate, 2 usage, 3 no answer (also: a rate the meter does not\n"
+              "have), 4 the line failed.\n",
               to);
     }
     return to == stdout ? CLI_OK : CLI_USAGE;
@@ -471,6 +473,10 @@ int cli_reset(int argc, char **argv)
         snprintf(fields, sizeof fields, "\"meter\":\"%s\",\"kind\":\"%s\"", who + 6,
                  ro.link ? "link" : "application");
         json_result("reset", fields, r);
+    } else if (r == MB_OK && ro.link && t.has_id) {
+        /* SND_NKE to 253: the selected meter resets its link and leaves the selection, silently. */
+        printf("%s: link reset sent through 253 (not answered: the meter leaves the selection)\n",
+               who);
     } else if (r == MB_OK) {
         printf("%s acknowledged the %s reset\n", who, ro.link ? "link" : "application");
     }
@@ -481,15 +487,16 @@ int cli_reset(int argc, char **argv)
 
 static int send_usage(FILE *to)
 {
-    fputs("usage: meterbus send (--tcp HOST:PORT | --device PATH) [--baud B] [--no-reply]\n"
-          "                     [--hex | --json] HEX...\n",
+    fputs("usage: meterbus send (--tcp HOST:PORT | --device PATH) [--baud B] [--retries N]\n"
+          "                     [--extra-ms MS] [--no-reply] [--hex | --json] HEX...\n",
           to);
     if (to == stdout) {
         fputs("\nSend one frame exactly as given (hex, spaces optional, over one or several\n"
               "arguments: meterbus send --device /dev/ttyUSB0 10 5B FE 59 16) and print the\n"
               "answer as a table (--json: as meterbus decode does; --hex: raw). The frame must\n"
               "decode (checksum and all); its FCB is sent as given. No answer is awaited for a\n"
-              "frame to 255, an answer, or with --no-reply.\n" CLI_LINE_USAGE
+              "frame to 255, an answer, or with --no-reply. --retries (0) sends it again\n"
+              "after an answer window without an answer.\n" CLI_LINE_USAGE
               "  --hex             print the answer as hex\n"
               "\nExit status: 0 answered (or sent, when no answer is awaited), 1 the answer did\n"
               "not decode, 2 usage or a frame that does not decode, 3 no answer, 4 the line\n"

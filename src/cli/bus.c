@@ -258,7 +258,7 @@ static int scan_usage(FILE *to)
           to);
     if (to == stdout) {
         fputs("\nFind the meters of a segment: by primary address (each of --first..--last, "
-              "0..250,\nasked with SND_NKE), or by secondary address (selections with "
+              "0..250,\nasked with REQ_UD2), or by secondary address (selections with "
               "wildcards, narrowed\ndigit by digit where answers collide; --hex-ids also tries "
               "ID digits A..F).\nPrints each meter as it is found (--json: one list at the end) "
               "and, on stderr, the\nbus transactions used. Ctrl-C ends the scan and lists what "
@@ -404,8 +404,9 @@ static int read_usage(FILE *to)
           "                     [--retries N] [--extra-ms MS] [--hex | --json]\n",
           to);
     if (to == stdout) {
-        fputs("\nRead every telegram of one meter (REQ_UD2, following 'more records follow' up "
-              "to\n--max-telegrams, 16) and print each as a table; --json prints the JSON object "
+        fputs("\nRead every telegram of one meter (SND_NKE, then REQ_UD2 following 'more records "
+              "follow'\nup to --max-telegrams, 16) and print each as a table; --json prints the "
+              "JSON object "
               "of\n'meterbus decode' per telegram, one per line; --hex the raw frames.\n"
               "  --address N       primary address 0..250 (254: the only meter on the line)\n"
               "  --id SECONDARY    8 ID digits, or the 16 hex digits a scan prints (ID,\n"
@@ -484,8 +485,8 @@ int cli_read(int argc, char **argv)
         if (strcmp(arg, "--hex") == 0) {
             hex = true;
         } else if (strcmp(arg, "--address") == 0 && value != NULL) {
-            if (!cli_number(value, 0, 250, &address)) {
-                fputs("meterbus read: --address wants 0..250\n", stderr);
+            if (!cli_number(value, 0, 254, &address) || (address > 250u && address != 254u)) {
+                fputs("meterbus read: --address wants 0..250 or 254\n", stderr);
                 return read_usage(stderr);
             }
             has_address = true;
@@ -539,6 +540,19 @@ int cli_read(int argc, char **argv)
             fputs("meterbus read: more than one meter matches that secondary address\n", stderr);
         } else if (r != MB_OK) {
             fprintf(stderr, "meterbus read: selection failed: %s\n", cli_master_error(r));
+        }
+    } else {
+        /*
+         * SND_NKE first, as EN 13757-2 has a master start: the meter forgets the frame count bit
+         * of an earlier run (which this run's first request might repeat, and get the old
+         * telegram again) and starts its readout at the first telegram. A selection does that
+         * for --id.
+         */
+        r = cli_transact(&port, &m, mb_master_snd_nke(&m, addr, mb_port_now_ms()));
+        if (r == MB_ERR_MASTER_TIMEOUT) {
+            fputs("meterbus read: no answer\n", stderr);
+        } else if (r != MB_OK) {
+            fprintf(stderr, "meterbus read: %s\n", cli_master_error(r));
         }
     }
     unsigned telegrams = 0;

@@ -404,8 +404,16 @@ int main(int argc, char **argv)
         }
     }
     if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
-        printf("meterbus %s\n", mb_version());
-        return 0;
+        if (argc > 2 && cli_is_help(argv[2])) {
+            fputs("usage: meterbus version [--json]\n\nPrint the version of the tool and "
+                  "library.\n\nExit status: 0.\n",
+                  stdout);
+        } else if (argc > 2 && strcmp(argv[2], "--json") == 0) {
+            printf("{\"version\":\"%s\"}\n", mb_version());
+        } else {
+            printf("meterbus %s\n", mb_version());
+        }
+        return CLI_OK;
     }
     if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
         strcmp(argv[1], "-h") == 0) {

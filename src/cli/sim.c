@@ -104,7 +104,8 @@ static void make_meters(sim_t *sim, size_t n, const int *kinds, size_t n_kinds, 
     }
 }
 
-static void list_meters(const sim_t *sim)
+/* The meters, one line each: key=value words, or with --json one JSON object per line. */
+static void list_meters(const sim_t *sim, bool json)
 {
     for (size_t i = 0; i < sim->n; i++) {
         const mb_profile_meter_t *pm = &sim->meters[i].meter;
@@ -114,11 +115,25 @@ static void list_meters(const sim_t *sim)
         mb_id_text(pm->secondary.id, id);
         (void)mb_manufacturer_text(pm->secondary.manufacturer, man);
         cli_secondary_text(&pm->secondary, sec);
-        printf("meter address=%zu id=%s manufacturer=%s version=%u medium=%s profile=%s "
-               "telegrams=%u secondary=%s\n",
-               i + 1u, id, man, (unsigned)pm->secondary.version,
-               mb_medium_name(pm->secondary.medium), mb_profile_name(pm->kind),
-               pm->kind == MB_PROFILE_MULTI ? MB_PROFILE_MULTI_TELEGRAMS : 1u, sec);
+        const char *medium = mb_medium_name(pm->secondary.medium);
+        unsigned telegrams = pm->kind == MB_PROFILE_MULTI ? MB_PROFILE_MULTI_TELEGRAMS : 1u;
+        if (!json) {
+            printf("meter address=%zu id=%s manufacturer=%s version=%u medium=%s profile=%s "
+                   "telegrams=%u secondary=%s\n",
+                   i + 1u, id, man, (unsigned)pm->secondary.version, medium,
+                   mb_profile_name(pm->kind), telegrams, sec);
+            continue;
+        }
+        printf("{\"meter\":{\"address\":%zu,\"id\":\"%s\",\"manufacturer\":\"%s\","
+               "\"version\":%u,\"medium\":",
+               i + 1u, id, man, (unsigned)pm->secondary.version);
+        if (medium[0] != '\0') {
+            printf("\"%s\"", medium);
+        } else {
+            printf("%u", (unsigned)pm->secondary.medium);
+        }
+        printf(",\"profile\":\"%s\",\"telegrams\":%u,\"secondary\":\"%s\"}}\n",
+               mb_profile_name(pm->kind), telegrams, sec);
     }
 }
 
@@ -193,7 +208,7 @@ static void serve(sim_t *sim)
 static int sim_usage(FILE *to)
 {
     fputs("usage: meterbus sim (--tcp HOST:PORT | --pty) [--profile NAME[,NAME...]]\n"
-          "                    [--meters N] [--seed S] [--baud B] [--once]\n",
+          "                    [--meters N] [--seed S] [--baud B] [--once] [--json]\n",
           to);
     if (to == stdout) {
         fputs("\nServe simulated meters on a simulated wired segment to a master program: over\n"
@@ -202,16 +217,18 @@ static int sim_usage(FILE *to)
               "(the segment then runs at whatever rate the program sets on the terminal, so\n"
               "baud switches work as on a real line). Lists the meters, then prints\n"
               "'listening on HOST:PORT at B Bd' or 'pty PATH at B Bd'.\n"
-              "  --profile LIST    kinds of meter, cycled over the meters (all of them):\n"
-              "                    e350   4-tariff electricity meter with breaker (300, 2400 Bd)\n"
+              "  --profile LIST    kinds of meter, cycled over the meters (all: every one):\n"
+              "                    e350   4-tariff electricity meter, breaker (300, 2400 Bd)\n"
               "                    m1pro  single-phase MID electricity meter (300..9600 Bd)\n"
-              "                    heat   heat meter      water  water meter\n"
-              "                    multi  a meter that answers in 3 telegrams\n"
+              "                    heat   heat meter (300, 2400, 9600 Bd)\n"
+              "                    water  water meter (300, 2400 Bd)\n"
+              "                    multi  heat meter answering in 3 telegrams (300, 2400, 9600)\n"
               "  --meters N        meters on the segment, 1..250, at primary addresses 1..N\n"
               "                    (default: one of each profile listed)\n"
               "  --seed S          picks the meters' IDs and readings (1)\n"
               "  --baud B          rate of the segment and of every meter at the start (2400)\n"
               "  --once            end when the first TCP client leaves\n"
+              "  --json            the meters and the endpoint as JSON, one object per line\n"
               "\nExit status: 0 stopped (Ctrl-C, or --once), 2 usage, 4 the port failed.\n",
               to);
     }
@@ -250,6 +267,7 @@ int cli_sim(int argc, char **argv)
     const char *tcp = NULL;
     bool pty = false;
     bool once = false;
+    bool json = false;
     unsigned long meters = 0;
     int kinds[MAX_METERS];
     size_t n_kinds = 0;
@@ -268,6 +286,10 @@ int cli_sim(int argc, char **argv)
         }
         if (strcmp(arg, "--once") == 0) {
             once = true;
+            continue;
+        }
+        if (strcmp(arg, "--json") == 0) {
+            json = true;
             continue;
         }
         if (value == NULL) {
@@ -328,15 +350,19 @@ int cli_sim(int argc, char **argv)
         }
         err = mb_port_listen_tcp(&listener, host, service);
         if (err == 0) {
-            list_meters(sim);
-            printf("listening on %s%s%s:%u at %lu Bd\n", strchr(host, ':') ? "[" : "", host,
-                   strchr(host, ':') ? "]" : "", (unsigned)listener.port, baud);
+            const char *open = strchr(host, ':') != NULL ? "[" : ""; /* IPv6 in brackets */
+            const char *close = open[0] != '\0' ? "]" : "";
+            list_meters(sim, json);
+            printf(json ? "{\"listening\":\"%s%s%s:%u\",\"baud\":%lu}\n"
+                        : "listening on %s%s%s:%u at %lu Bd\n",
+                   open, host, close, (unsigned)listener.port, baud);
         }
     } else {
         err = mb_port_open_pty(&sim->client);
         if (err == 0) {
-            list_meters(sim);
-            printf("pty %s at %lu Bd\n", sim->client.name, baud);
+            list_meters(sim, json);
+            printf(json ? "{\"pty\":\"%s\",\"baud\":%lu}\n" : "pty %s at %lu Bd\n",
+                   sim->client.name, baud);
         }
     }
     if (err < 0) {
@@ -357,11 +383,13 @@ int cli_sim(int argc, char **argv)
         serve(sim); /* until stopped: a program may open and close the other side many times */
         mb_port_close(&sim->client);
     }
+    int status = CLI_OK;
     while (!pty && !stop) {
         int got = mb_port_accept(&listener, &sim->client, 200);
         catch_up(sim);
         if (got < 0 && got != -EINTR) {
             fprintf(stderr, "meterbus sim: accept failed: %s\n", strerror(-got));
+            status = CLI_LINE;
             break;
         }
         if (got > 0) {
@@ -376,7 +404,7 @@ int cli_sim(int argc, char **argv)
     }
     mb_port_listener_close(&listener);
     free(sim);
-    return CLI_OK;
+    return status;
 }
 
 #else /* !MB_ENABLE_SLAVE */

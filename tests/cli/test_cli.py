@@ -735,7 +735,7 @@ def case_wireless_key_file(tmp=None):
 
 
 COMMANDS = ("decode", "wmbus", "scan", "read", "set-address", "set-baud", "reset", "send", "sim",
-            "demo")
+            "demo", "version")
 
 
 def case_help_and_usage():
@@ -785,7 +785,11 @@ def case_end_of_options():
 def case_version():
     r = run("version")
     equal(r.status, 0, f"exit status\n{r}")
-    check(re.fullmatch(r"meterbus [0-9]+\.[0-9]+\.[0-9]+\S*\n", r.stdout), f"version\n{r}")
+    m = re.fullmatch(r"meterbus ([0-9]+\.[0-9]+\.[0-9]+\S*)\n", r.stdout)
+    check(m is not None, f"version\n{r}")
+    r = run("version", "--json")
+    equal(r.status, 0, f"exit status\n{r}")
+    equal(json.loads(r.stdout), {"version": m.group(1)}, "version --json")
 
 
 # ---- the bus commands against the simulator ------------------------------------------------
@@ -941,6 +945,16 @@ def case_sim_read_tcp():
         again = json_lines(read_meter(sim, "--address", "1", "--max-telegrams", "1"))
         equal(len(again), 1, "--max-telegrams 1")
         check(again[0]["access"] != objs[0]["access"], "the access number moved on")
+        # A readout cut short does not leave the next read in the middle (SND_NKE first): it
+        # starts at the first telegram again.
+        objs = json_lines(read_meter(sim, "--address", "1"))
+        equal(len(objs), 3, "telegrams read after a readout cut short")
+        check(all(rec["storage"] == 0 for rec in objs[0]["records"]), "starting with telegram 1")
+        # Two reads in a row are two new telegrams, not a repeat of the last one from the meter's
+        # memory (which a master restarting with the same frame count bit would get).
+        first = json_lines(read_meter(sim, "--address", "2"))[0]
+        second = json_lines(read_meter(sim, "--address", "2"))[0]
+        equal(second["access"], (first["access"] + 1) % 256, "access numbers of two reads")
         # By secondary address: the 16 hex digits a scan prints, and the 8 ID digits.
         for key in (sim.meters[1]["secondary"], sim.meters[1]["id"]):
             objs = json_lines(read_meter(sim, "--id", key))
@@ -966,6 +980,31 @@ def case_sim_read_tcp():
         # A wildcard that two or more meters match: their answers collide.
         r = read_meter(sim, "--id", "FFFFFFFF", "--retries", "0", status=1)
         check("more than one meter matches" in r.stderr, f"message\n{r}")
+
+
+def case_sim_json():
+    """sim --json lists the same meters as JSON lines, then where it serves them."""
+    with Sim("--tcp", "127.0.0.1:0", "--seed", "9") as sim:
+        text_meters = sim.meters
+    proc = subprocess.Popen(TOOL + ["sim", "--baud", SIM_BAUD, "--tcp", "127.0.0.1:0", "--seed",
+                                    "9", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        lines = [json.loads(proc.stdout.readline()) for _ in range(len(text_meters) + 1)]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        proc.stdout.close()
+        proc.stderr.close()
+    for obj, meter in zip(lines, text_meters):
+        m = obj["meter"]
+        got = {k: str(m[k]) for k in ("address", "id", "manufacturer", "version", "profile",
+                                       "telegrams", "secondary")}
+        want = {k: meter[k] for k in got}
+        equal(got, want, "the JSON meter is the listed one")
+        equal(m["medium"], meter["medium"] if TEXT else int(meter["secondary"][14:], 16),
+              "medium")
+    check(re.fullmatch(r"127\.0\.0\.1:[0-9]+", lines[-1]["listening"]), f"endpoint {lines[-1]}")
+    equal(lines[-1]["baud"], int(SIM_BAUD), "baud")
 
 
 def records_of(obj):
