@@ -599,3 +599,53 @@ json_seed("prog_huge", 0x80, 9, json_program(2, 10, struct.pack("<q", 7), 0, 10,
 
 if __name__ == "__main__":
     write_dir("json", JSON)
+
+
+# ---- profiles: fuzz_profiles.c -----------------------------------------------------------------
+# Header: kind, seed (4 bytes), address, wall clock at elapsed 0 (4 bytes); then operations.
+PROFILES = {}
+PROFILE_KINDS = ("e350", "m1pro", "heat", "water", "multi")
+
+
+def p_header(kind, seed, address, clock):
+    return bytes([kind]) + struct.pack("<I", seed) + bytes([address]) + struct.pack("<I", clock)
+
+
+def p_time(step_ms, unix=None, known=True):
+    """set_time: the clock of the header (known), none (not known) or @p unix."""
+    if unix is not None:
+        return bytes([0x08]) + struct.pack("<II", step_ms, unix)
+    return bytes([0x04 if known else 0x00]) + struct.pack("<I", step_ms)
+
+
+def p_respond(telegram=0, cap=None, req_class=2):
+    o = 0x01 | (0x04 if req_class == 2 else 0x00)
+    if cap is None:
+        return bytes([o | 0x20, telegram])
+    return bytes([o, telegram, cap])
+
+
+def p_receive(data, ci=0x51):
+    if ci == 0x51:
+        return bytes([0x06, len(data)]) + bytes(data)
+    return bytes([0x02, ci, len(data)]) + bytes(data)
+
+
+for _kind, _kname in enumerate(PROFILE_KINDS):
+    PROFILES[_kname + "_readout"] = (
+        p_header(_kind, 1000 + _kind, 5, 1767225600) + p_respond(0) +
+        p_time(60000) + p_respond(0) + p_respond(1) + p_respond(2) + p_receive(b"\x7f") +
+        p_respond(0, req_class=1, cap=0) + p_respond(0, cap=20) + p_respond(0))
+    PROFILES[_kname + "_clock_wrap"] = (
+        p_header(_kind, 0xDEADBEEF + _kind, 251, 0) + p_time(3600000, unix=1709208000) +
+        p_respond(0) + p_respond(1) + p_time(10000, known=False) + p_respond(0) +
+        p_time(0xFFFFFF00, unix=1713500000) + p_respond(2) + p_receive(b"\x01\xfd\x1a\x00", 0x50) +
+        p_receive(b"") + p_respond(0, cap=253))
+PROFILES["e350_breaker"] = (
+    p_header(0, 42, 1, 1767225600) + p_time(7 * 3600000) + p_respond(0) +
+    p_receive(b"\x01\xfd\x1a\x00") + p_respond(0) + p_time(3600000) + p_respond(0) +
+    p_receive(b"\x01\xfd\x1a\x01") + p_time(3600000) + p_respond(0) +
+    p_receive(b"\x01\xfd\x1a\x02") + p_receive(b"\x01\xfd\x1a\x00\x00") + p_respond(0))
+
+if __name__ == "__main__":
+    write_dir("profiles", PROFILES)

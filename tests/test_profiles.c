@@ -364,6 +364,55 @@ static void e350_breaker(void **state)
 
 /* ---- M1PRO ----------------------------------------------------------------------------------- */
 
+/* Regression: a wall clock smaller than the time the meter has run (unset, or set late) once
+   made the tariff window start before 1970 and the counters jump by billions of Wh. The window
+   now starts at 0, as for a meter whose clock reads exactly its running time. */
+static void e350_wall_clock_younger_than_the_meter(void **state)
+{
+    (void)state;
+    const uint32_t elapsed_ms = 0x74FB3868u; /* 545 h */
+    mb_profile_meter_t young, exact;
+    mb_profile_init(&young, MB_PROFILE_E350, 42, 1);
+    mb_profile_init(&exact, MB_PROFILE_E350, 42, 1);
+    mb_profile_set_time(&young, elapsed_ms, 21995u);
+    mb_profile_set_time(&exact, elapsed_ms, elapsed_ms / 10000u * 10u);
+    telegram_t a, b;
+    read_meter(&young, 0, &a);
+    read_meter(&exact, 0, &b);
+    for (uint32_t t = 0; t <= 4u; t++) {
+        assert_int_equal(quantity_value(&a, MB_Q_ENERGY, t, 0, MB_UNIT_WH, 0),
+                         quantity_value(&b, MB_Q_ENERGY, t, 0, MB_UNIT_WH, 0));
+    }
+    int64_t total = quantity_value(&a, MB_Q_ENERGY, 0, 0, MB_UNIT_WH, 0);
+    assert_true(total > 0 && total < 100000000); /* a household meter, not 2^31 Wh */
+}
+
+/* Regression: after a breaker command the millisecond clock's wrap (49.7 days) once set the
+   counters back, or forward by 136 years' worth. They now run on across the wrap. */
+static void counters_run_on_across_the_clock_wrap(void **state)
+{
+    (void)state;
+    mb_profile_meter_t m;
+    mb_profile_init(&m, MB_PROFILE_E350, 7, 1);
+    mb_profile_set_time(&m, HOUR_S * 1000u, JAN1_2026 + HOUR_S);
+    assert_int_equal(command(&m, 0x51, "01 FD 1A 00"), 0); /* open */
+    mb_profile_set_time(&m, 2u * HOUR_S * 1000u, JAN1_2026 + 2u * HOUR_S);
+    assert_int_equal(command(&m, 0x51, "01 FD 1A 01"), 0); /* closed again */
+    telegram_t before, after;
+    read_meter(&m, 0, &before);
+    /* 2^32 - 1 ms later: the clock wrapped and reads 1 ms less than before. */
+    mb_profile_set_time(&m, 2u * HOUR_S * 1000u - 1u, JAN1_2026 + 2u * HOUR_S + 4294967u);
+    read_meter(&m, 0, &after);
+    for (uint32_t t = 0; t <= 4u; t++) {
+        int64_t was = quantity_value(&before, MB_Q_ENERGY, t, 0, MB_UNIT_WH, 0);
+        int64_t now = quantity_value(&after, MB_Q_ENERGY, t, 0, MB_UNIT_WH, 0);
+        assert_true(now >= was);
+        assert_true(now - was < 50000000); /* 49.7 days of a household's use, not more */
+    }
+    assert_true(quantity_value(&after, MB_Q_ENERGY, 0, 0, MB_UNIT_WH, 0) >
+                quantity_value(&before, MB_Q_ENERGY, 0, 0, MB_UNIT_WH, 0));
+}
+
 static void m1pro_telegram(void **state)
 {
     (void)state;
@@ -771,6 +820,8 @@ int main(void)
         cmocka_unit_test(multi_telegrams),
         cmocka_unit_test(identities),
         cmocka_unit_test(names),
+        cmocka_unit_test(e350_wall_clock_younger_than_the_meter),
+        cmocka_unit_test(counters_run_on_across_the_clock_wrap),
         cmocka_unit_test(on_the_bus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

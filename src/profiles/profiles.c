@@ -236,11 +236,12 @@ static uint32_t tariff_seconds_of_day(unsigned t, uint32_t s)
     return sum;
 }
 
-/* Seconds of tariff @p t between wall clocks @p from and @p to (to - from below 2^32). */
+/* Seconds of tariff @p t between wall clocks @p from and @p to (from <= to). */
 static uint32_t tariff_seconds(unsigned t, uint32_t from, uint32_t to)
 {
     uint32_t whole_days = to / SECONDS_PER_DAY - from / SECONDS_PER_DAY;
-    /* Unsigned wrap-around cancels out: the true result is non-negative. */
+    /* The two partial days are whole days minus the part before @p from plus the part before
+       @p to: their difference can be negative, the sum of all three cannot. */
     return whole_days * tariff_seconds_of_day(t, SECONDS_PER_DAY) +
            tariff_seconds_of_day(t, to % SECONDS_PER_DAY) -
            tariff_seconds_of_day(t, from % SECONDS_PER_DAY);
@@ -273,7 +274,10 @@ static uint32_t counter(const mb_profile_meter_t *m, unsigned slot)
     }
     uint32_t span = now_s - m->base_cycle * CYCLE_S;
     unsigned t = slot == SLOT_EXPORT ? EXPORT_TARIFF : slot;
-    return m->start[slot] + accrued(m->rate[slot], tariff_seconds(t, m->unix_s - span, m->unix_s));
+    /* The window of wall-clock time the counter ran; a wall clock younger than the meter (set
+       late, or small) moves the window so that it still starts at 0. */
+    uint32_t from = m->unix_s >= span ? m->unix_s - span : 0u;
+    return m->start[slot] + accrued(m->rate[slot], tariff_seconds(t, from, from + span));
 }
 
 static uint32_t import_total(const mb_profile_meter_t *m)
@@ -691,6 +695,8 @@ void mb_profile_init(mb_profile_meter_t *m, mb_profile_kind_t kind, uint32_t see
     m->breaker_open = false;
     m->breaker_commands = 0;
     m->cycle = 0;
+    m->last_ms = 0;
+    m->ms_in_cycle = 0;
     m->base_cycle = 0;
     m->unix_s = EPOCH_2026;
     m->access = (uint8_t)seeded(m, SALT_ACCESS);
@@ -734,8 +740,21 @@ void mb_profile_set_time(mb_profile_meter_t *m, uint32_t elapsed_ms, uint32_t un
     if (m == NULL) {
         return;
     }
-    m->cycle = elapsed_ms / MB_PROFILE_CYCLE_MS;
-    uint32_t into_cycle_s = elapsed_ms % MB_PROFILE_CYCLE_MS / 1000u;
+    /*
+     * Cycles are counted from the time that passed since the last call rather than from
+     * elapsed_ms itself, so that they go on across the millisecond clock's wrap after 49.7 days
+     * (counters of a real meter never go back).
+     */
+    uint32_t delta = elapsed_ms - m->last_ms;
+    m->last_ms = elapsed_ms;
+    uint32_t cycles = delta / MB_PROFILE_CYCLE_MS;
+    m->ms_in_cycle += delta % MB_PROFILE_CYCLE_MS;
+    if (m->ms_in_cycle >= MB_PROFILE_CYCLE_MS) {
+        m->ms_in_cycle -= MB_PROFILE_CYCLE_MS;
+        cycles++;
+    }
+    m->cycle += cycles;
+    uint32_t into_cycle_s = m->ms_in_cycle / 1000u;
     if (unix_s == 0u) {
         m->unix_s = EPOCH_2026 + m->cycle * CYCLE_S;
     } else {

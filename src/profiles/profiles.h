@@ -76,6 +76,8 @@ typedef struct mb_profile_meter {
     uint32_t start[6];         /* private: counter readings at cycle base_cycle */
     uint32_t rate[6];          /* private: counter increase per hour */
     uint32_t cycle;            /* private: number of the current measuring cycle */
+    uint32_t last_ms;          /* private: elapsed_ms of the last mb_profile_set_time() */
+    uint32_t ms_in_cycle;      /* private: ms since the start of the current cycle */
     uint32_t base_cycle;       /* private: cycle of start[] (0, or the last breaker command) */
     uint32_t unix_s;           /* private: wall clock of the current cycle, Unix seconds */
     uint32_t breaker_commands; /* read-only: breaker commands accepted */
@@ -99,8 +101,9 @@ void mb_profile_init(mb_profile_meter_t *m, mb_profile_kind_t kind, uint32_t see
 void mb_profile_slave_config(const mb_profile_meter_t *m, mb_slave_config_t *cfg);
 
 /*
- * Tell the meter the time: @p elapsed_ms since the meter was made (it drives the counters and
- * wraps after 49 days) and @p unix_s, the wall clock for the date records and the electricity
+ * Tell the meter the time: @p elapsed_ms on any millisecond clock that only moves forward (it
+ * drives the counters; its wrap after 49.7 days is handled when calls come at least that often)
+ * and @p unix_s, the wall clock for the date records and the electricity
  * meters' time-of-day tariffs (0 when unknown: the meter then reports 2026-01-01 00:00 plus
  * elapsed time). Both are taken back to the start of the measuring cycle. The tariff counters
  * advance consistently only when @p unix_s advances with @p elapsed_ms. Call it before feeding
