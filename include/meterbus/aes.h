@@ -83,8 +83,10 @@ typedef struct mb_aes {
 /**
  * Set up @p aes with @p key (MB_AES_KEY_LEN bytes, copied: the caller may wipe its copy at once).
  * Without a hook the key schedule is expanded here once; with one, only the key is kept.
- * @param hook the AES peripheral to use, or NULL for the software AES; must outlive @p aes
  * A NULL @p aes is ignored; a NULL @p key leaves @p aes without a key (all zeros).
+ * @param aes  the key state to set up, owned by the caller
+ * @param key  the 128-bit key
+ * @param hook the AES peripheral to use, or NULL for the software AES; must outlive @p aes
  */
 void mb_aes_init(mb_aes_t *aes, const uint8_t key[16], const mb_aes_hook_t *hook);
 

@@ -80,7 +80,12 @@ const mb_format_t *mb_format_cache_get(mb_format_cache_t *cache, uint16_t signat
  * matches. Which bytes that CRC covers is
  * not settled among the sources, so a mismatch is reported, not refused.
  *
- * @param crc_ok may be NULL
+ * @param fmt     the format learnt from the meter's full frame (mb_format_cache_get())
+ * @param compact the compact frame's application data, from its format signature on
+ * @param len     bytes at @p compact
+ * @param out     where the full record data go; must not overlap @p compact
+ * @param cap     bytes at @p out
+ * @param crc_ok  set to whether the full-frame CRC matches; may be NULL
  * @return bytes written; MB_ERR_COMPACT_FORMAT (the signature is not @p fmt's),
  *         MB_ERR_COMPACT_SHORT (the data end inside a record; reserved LVAR), MB_ERR_NOSPACE,
  *         MB_ERR_ARG (also for @p len above 65535)

@@ -15,8 +15,9 @@
 extern "C" {
 #endif
 
+/** Error codes: MB_OK, or a negative value named after the layer that found the problem. */
 typedef enum mb_err {
-    MB_OK = 0,
+    MB_OK = 0, /**< success */
 
     /* Caller errors. */
     MB_ERR_ARG = -1,     /**< an argument is NULL or out of range */

@@ -47,24 +47,32 @@ typedef struct mb_json {
  */
 void mb_json_init(mb_json_t *j, char *buf, size_t cap);
 
+/** Open an object (`{`); in an object, after its mb_json_key(). */
 void mb_json_begin_object(mb_json_t *j);
+/** Close the innermost object (`}`). */
 void mb_json_end_object(mb_json_t *j);
+/** Open an array (`[`); in an object, after its mb_json_key(). */
 void mb_json_begin_array(mb_json_t *j);
+/** Close the innermost array (`]`). */
 void mb_json_end_array(mb_json_t *j);
 /** An object member's name; the next value call writes its value. Escaped as mb_json_string(). */
 void mb_json_key(mb_json_t *j, const char *key);
 /**
- * A NUL-terminated UTF-8 string, escaped (control characters as \u00XX); a byte that is not part
- * of valid UTF-8 is written as \ufffd, so that the document stays valid.
+ * A NUL-terminated UTF-8 string, escaped (control characters as `\u00XX`); a byte that is not
+ * part of valid UTF-8 is written as `\ufffd`, so that the document stays valid.
  */
 void mb_json_string(mb_json_t *j, const char *s);
 /** @p n bytes as a string of two lowercase hex digits each ("0c14"). */
 void mb_json_hex(mb_json_t *j, const uint8_t *p, size_t n);
+/** A signed integer @p v. */
 void mb_json_int(mb_json_t *j, int64_t v);
+/** An unsigned integer @p v. */
 void mb_json_uint(mb_json_t *j, uint64_t v);
 /** mantissa * 10^exponent as exact decimal text: (2850427, -2) gives 28504.27. */
 void mb_json_decimal(mb_json_t *j, int64_t mantissa, int exponent);
+/** `true` or `false`. */
 void mb_json_bool(mb_json_t *j, bool v);
+/** `null`. */
 void mb_json_null(mb_json_t *j);
 
 /**
@@ -96,7 +104,10 @@ void mb_json_record(mb_json_t *j, const mb_record_t *rec);
  * When the records cannot be read to the end, the object has every record before the problem and
  * "error": {"code", "message", "offset"}.
  *
+ * @param frame   a decoded frame (mb_frame_decode(), mb_rx_frame())
  * @param options MB_RECORDS_* for the record iterator
+ * @param out     where the document is written, NUL-terminated
+ * @param cap     bytes at @p out
  * @param decode_error set to MB_OK, or the error reported in the object
  * @return the length written, or MB_ERR_NOSPACE (buffer holds "")
  */
@@ -118,6 +129,9 @@ int mb_json_frame(const mb_frame_t *frame, unsigned options, char *out, size_t c
  * @param msg     what mb_wmsg_open() gave, decrypted
  * @param status  mb_wmsg_open()'s result: the records are written only when it is MB_OK
  * @param formats compact-frame formats, or NULL
+ * @param options MB_RECORDS_* for the record iterator
+ * @param out     where the document is written, NUL-terminated
+ * @param cap     bytes at @p out
  * @param decode_error set to MB_OK, or the error reported in the object
  * @return the length written, or MB_ERR_NOSPACE (buffer holds "")
  */

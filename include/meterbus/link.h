@@ -45,31 +45,40 @@ extern "C" {
 
 #define MB_BYTE_ACK         0xE5u /**< single-character acknowledgement */
 #define MB_BYTE_NACK        0xA2u /**< single-character NACK (EN 13757-2:2018) */
-#define MB_BYTE_SHORT_START 0x10u
-#define MB_BYTE_LONG_START  0x68u
-#define MB_BYTE_STOP        0x16u
+#define MB_BYTE_SHORT_START 0x10u /**< first byte of a short frame */
+#define MB_BYTE_LONG_START  0x68u /**< first and fourth byte of a control or long frame */
+#define MB_BYTE_STOP        0x16u /**< last byte of a short, control or long frame */
 
 /* ---- C field ------------------------------------------------------------------------------ */
 
-/** C-field bits. Bit 7 is reserved (0). FCB/FCV in frames from the master, ACD/DFC from slaves. */
+/**
+ * @name C-field bits
+ * Bit 7 is reserved (0). FCB/FCV in frames from the master, ACD/DFC from slaves.
+ * @{
+ */
 #define MB_C_PRM     0x40u /**< 1 = sent by the primary station (master) */
 #define MB_C_FCB     0x20u /**< frame count bit (master) */
 #define MB_C_FCV     0x10u /**< frame count bit valid (master) */
 #define MB_C_ACD     0x20u /**< access demand: class-1 data waiting (slave) */
 #define MB_C_DFC     0x10u /**< data flow control: slave cannot take more data (slave) */
 #define MB_C_FN_MASK 0x0Fu /**< function code bits */
+/** @} */
 
-/** Wired C-field values with FCB/ACD/DFC clear. */
+/** @name Wired C-field values with FCB/ACD/DFC clear.
+ * @{ */
 #define MB_C_SND_NKE 0x40u /**< link reset; short frame; answered by E5 */
 #define MB_C_SND_UD  0x53u /**< send user data (FCV set); control/long; answered by E5 */
 #define MB_C_SND_UD2 0x43u /**< send data, request response (EN 13757-2:2018); long */
 #define MB_C_REQ_UD1 0x5Au /**< request class-1 (alarm) data; short */
 #define MB_C_REQ_UD2 0x5Bu /**< request class-2 data; short; answered by RSP_UD */
 #define MB_C_RSP_UD  0x08u /**< response with user data; control/long */
+/** @} */
 
 /**
- * Wireless C-field values (EN 13757-4, see wlink.h), same bit layout. SND_UD, SND_UD2, REQ_UD1,
- * REQ_UD2 and RSP_UD above are used on the radio too (with FCB/ACD/DFC as on the wire).
+ * @name Wireless C-field values (EN 13757-4, see wlink.h)
+ * Same bit layout. SND_UD, SND_UD2, REQ_UD1, REQ_UD2 and RSP_UD above are used on the radio too
+ * (with FCB/ACD/DFC as on the wire).
+ * @{
  */
 #define MB_C_SND_NR  0x44u /**< send, no reply: a meter's periodic telegram */
 #define MB_C_SND_UD3 0x45u /**< send to several meters, no reply (single source) */
@@ -79,6 +88,7 @@ extern "C" {
 #define MB_C_ACK     0x00u /**< acknowledgement, PRM = 0 (+ ACD/DFC); wired ACK is the byte E5 */
 #define MB_C_NACK    0x01u /**< negative acknowledgement, PRM = 0 */
 #define MB_C_CNF_IR  0x06u /**< confirm installation request (partner to meter) */
+/** @} */
 
 /** @return the function code (bits 3..0) of C field @p c. */
 static inline uint8_t mb_c_function(uint8_t c) { return (uint8_t)(c & MB_C_FN_MASK); }
@@ -108,6 +118,7 @@ const char *mb_c_name(uint8_t c);
 #define MB_ADDR_BROADCAST_REPLY 254u /**< every slave, each replies (collides with >1 slave) */
 #define MB_ADDR_BROADCAST       255u /**< every slave, none replies */
 
+/** What a primary address (A field) stands for: mb_addr_class(). */
 typedef enum mb_addr_class {
     MB_ADDR_CLASS_UNCONFIGURED = 0,    /**< 0 */
     MB_ADDR_CLASS_PRIMARY = 1,         /**< 1..250 */
@@ -140,6 +151,7 @@ uint32_t mb_wire_time_ms(uint32_t baud, uint32_t bytes);
 
 /* ---- frames ------------------------------------------------------------------------------- */
 
+/** The kinds of wired frame (see the table at the top of this file). */
 typedef enum mb_frame_type {
     MB_FRAME_NONE = 0,    /**< not a frame (decoder output after an error) */
     MB_FRAME_ACK = 1,     /**< E5 */
@@ -154,12 +166,12 @@ typedef enum mb_frame_type {
  * that was decoded and is valid exactly as long as that buffer is left unchanged.
  */
 typedef struct mb_frame {
-    mb_frame_type_t type;
-    uint8_t c;           /**< C field (short, control, long) */
-    uint8_t a;           /**< A field, primary address (short, control, long) */
-    uint8_t ci;          /**< CI field (control, long) */
-    const uint8_t *data; /**< user data after CI (long); NULL otherwise */
-    size_t data_len;     /**< bytes at @c data: 1..252 for long frames, else 0 */
+    mb_frame_type_t type; /**< which kind of frame: says which members below are set */
+    uint8_t c;            /**< C field (short, control, long) */
+    uint8_t a;            /**< A field, primary address (short, control, long) */
+    uint8_t ci;           /**< CI field (control, long) */
+    const uint8_t *data;  /**< user data after CI (long); NULL otherwise */
+    size_t data_len;      /**< bytes at @c data: 1..252 for long frames, else 0 */
 } mb_frame_t;
 
 /**
@@ -235,6 +247,10 @@ int mb_encode_snd_ud2(uint8_t *out, size_t cap, uint8_t address, uint8_t ci, con
 
 /**
  * Application reset (CI 0x50) to @p address.
+ * @param out     where the frame is written
+ * @param cap     bytes at @p out
+ * @param address A field: a primary address, or 253, 254, 255
+ * @param fcb     the frame count bit to send (FCV is set)
  * @param subcode 0..255 (upper nibble telegram type, lower nibble telegram number), or
  *                MB_APP_RESET_NO_SUBCODE for the control frame without one
  */
@@ -342,6 +358,7 @@ typedef struct mb_rx {
 /**
  * Initialise @p rx and zero its counters. Every mb_rx_ function takes a non-NULL @p rx (a NULL
  * is ignored: nothing happens, and the function returns 0, false or NULL).
+ * @param rx     the receiver, owned by the caller
  * @param gap_ms a partial frame is dropped when no byte arrived for more than this many
  *               milliseconds (MB_RX_DEFAULT_GAP_MS is a good start); 0 disables the timeout
  */
@@ -373,6 +390,9 @@ void mb_rx_set_gap(mb_rx_t *rx, uint32_t gap_ms);
  * an E5. A frame not taken before the next mb_rx_feed() is dropped (it still counts in
  * stats.frames).
  *
+ * @param rx     the receiver
+ * @param data   bytes received; read only during the call; may be NULL when @p len is 0
+ * @param len    bytes at @p data
  * @param now_ms arrival time of these bytes in milliseconds, from any monotonic clock that wraps at
  *               2^32
  * @return bytes consumed from @p data (0..len); less than @p len only when a frame completed
@@ -382,6 +402,7 @@ size_t mb_rx_feed(mb_rx_t *rx, const uint8_t *data, size_t len, uint32_t now_ms)
 /**
  * Take the next complete frame. Each frame is returned once; calling again releases it and looks
  * for a further frame among bytes already received (a noisy start can leave an E5 behind it).
+ * @param rx    the receiver
  * @param frame filled when a frame is ready; its data points into @p rx and stays valid until the
  *              next call of any mb_rx_ function on @p rx
  * @return true when @p frame was filled

@@ -36,7 +36,8 @@ extern "C" {
 
 /* ---- extended link layer (ELL) ------------------------------------------------------------ */
 
-/** Communication control (CC) bits of the ELL. */
+/** @name Communication control (CC) bits of the ELL.
+ * @{ */
 #define MB_CC_BIDIRECTIONAL 0x80u /**< B: the meter listens after sending */
 #define MB_CC_FAST_DELAY    0x40u /**< D: fast response delay */
 #define MB_CC_SYNCHRONIZED  0x20u /**< S: sent in a synchronized time slot */
@@ -45,23 +46,26 @@ extern "C" {
 #define MB_CC_ACCESSIBLE    0x04u /**< A: the meter accepts a request shortly after sending */
 #define MB_CC_REPEATED      0x02u /**< R: repeated access (not part of the ELL counter) */
 #define MB_CC_EXT_DELAY     0x01u /**< X: extended response delay */
+/** @} */
 
-/** The ELL's session number (SN): encryption 0 none, 1 AES-128-CTR; minutes; session. */
+/** @return the encryption of ELL session number @p sn (bits 31..29): 0 none, 1 AES-128-CTR. */
 static inline uint8_t mb_sn_encryption(uint32_t sn) { return (uint8_t)(sn >> 29); }
+/** @return the time field of ELL session number @p sn (bits 28..4), in minutes. */
 static inline uint32_t mb_sn_minutes(uint32_t sn) { return (sn >> 4) & 0x1FFFFFFu; }
+/** @return the session counter of ELL session number @p sn (bits 3..0). */
 static inline uint8_t mb_sn_session(uint32_t sn) { return (uint8_t)(sn & 0x0Fu); }
 
 /** An extended link layer header, CI 0x8C (I), 0x8D (II), 0x8E (III) or 0x8F (IV). */
 typedef struct mb_ell {
-    uint8_t ci;
-    uint8_t cc;     /**< communication control, MB_CC_* */
-    uint8_t access; /**< ELL access number */
-    bool has_receiver;
+    uint8_t ci;              /**< the ELL's CI, 0x8C..0x8F */
+    uint8_t cc;              /**< communication control, MB_CC_* */
+    uint8_t access;          /**< ELL access number */
+    bool has_receiver;       /**< @c receiver is set (CI 0x8E, 0x8F) */
     mb_secondary_t receiver; /**< 0x8E, 0x8F: the addressee (M2, A2) */
-    bool has_session;
-    uint32_t session;     /**< 0x8D, 0x8F: session number SN, see mb_sn_*() */
-    uint16_t payload_crc; /**< 0x8D, 0x8F: CRC-16 of what follows it (after decryption) */
-    size_t len;           /**< bytes of the ELL from its CI up to the payload CRC (or the end) */
+    bool has_session;        /**< @c session is set (CI 0x8D, 0x8F) */
+    uint32_t session;        /**< 0x8D, 0x8F: session number SN, see mb_sn_*() */
+    uint16_t payload_crc;    /**< 0x8D, 0x8F: CRC-16 of what follows it (after decryption) */
+    size_t len;              /**< bytes of the ELL from its CI up to the payload CRC (or the end) */
 } mb_ell_t;
 
 /**
@@ -73,7 +77,8 @@ int mb_ell_decode(const uint8_t *p, size_t len, mb_ell_t *ell);
 
 /* ---- authentication and fragmentation layer (AFL) ----------------------------------------- */
 
-/** Fragmentation control (FCL) bits. */
+/** @name Fragmentation control (FCL) bits.
+ * @{ */
 #define MB_FCL_MORE_FRAGMENTS 0x4000u /**< MF */
 #define MB_FCL_MCL            0x2000u /**< message control present */
 #define MB_FCL_ML             0x1000u /**< message length present */
@@ -81,9 +86,11 @@ int mb_ell_decode(const uint8_t *p, size_t len, mb_ell_t *ell);
 #define MB_FCL_MAC            0x0400u /**< MAC present */
 #define MB_FCL_KI             0x0200u /**< key information present */
 #define MB_FCL_FRAGMENT_ID    0x00FFu /**< 0 unfragmented, else 1, 2, ... */
+/** @} */
 
-/** Authentication types (MCL bits 3..0). */
-#define MB_AT_NONE    0u
+/** @name Authentication types (MCL bits 3..0).
+ * @{ */
+#define MB_AT_NONE    0u /**< no MAC */
 #define MB_AT_CMAC_2  3u /**< AES-CMAC-128 truncated to 2 bytes */
 #define MB_AT_CMAC_4  4u /**< ... to 4 bytes */
 #define MB_AT_CMAC_8  5u /**< ... to 8 bytes (the OMS default) */
@@ -91,23 +98,24 @@ int mb_ell_decode(const uint8_t *p, size_t len, mb_ell_t *ell);
 #define MB_AT_CMAC_16 7u /**< whole AES-CMAC-128 */
 #define MB_AT_GMAC_12 8u /**< AES-GMAC-128, 12 bytes: parsed, not verified */
 #define MB_AT_GMAC_16 9u /**< AES-GMAC-128, 16 bytes: parsed, not verified */
+/** @} */
 
-#define MB_AFL_MAC_MAX 16u
+#define MB_AFL_MAC_MAX 16u /**< longest AFL MAC in bytes (an untruncated AES-CMAC-128) */
 
 /** An AFL header (CI 0x90). Views point into the frame and live as long as it does. */
 typedef struct mb_afl {
-    uint16_t fcl; /**< fragmentation control, MB_FCL_* */
-    bool has_mcl;
-    uint8_t mcl; /**< message control: bits 3..0 authentication type MB_AT_* */
-    bool has_ki;
-    uint16_t ki; /**< key information: bits 15..8 key version, 5..4 KDF, 3..0 key id */
-    bool has_mcr;
+    uint16_t fcl;       /**< fragmentation control, MB_FCL_* */
+    bool has_mcl;       /**< @c mcl was sent */
+    uint8_t mcl;        /**< message control: bits 3..0 authentication type MB_AT_* */
+    bool has_ki;        /**< @c ki was sent */
+    uint16_t ki;        /**< key information: bits 15..8 key version, 5..4 KDF, 3..0 key id */
+    bool has_mcr;       /**< @c mcr was sent */
     uint32_t mcr;       /**< message counter */
     const uint8_t *mac; /**< the MAC as sent, NULL when absent */
     uint8_t mac_len;    /**< 0, 2, 4, 8, 12 or 16 (by the authentication type) */
-    bool has_ml;
-    uint16_t ml; /**< message length */
-    size_t len;  /**< bytes of the AFL from its CI, 2 + AFLL */
+    bool has_ml;        /**< @c ml was sent */
+    uint16_t ml;        /**< message length */
+    size_t len;         /**< bytes of the AFL from its CI, 2 + AFLL */
 } mb_afl_t;
 
 /**
@@ -152,12 +160,16 @@ typedef struct mb_keys {
  * tpl->apl; on success tpl->apl is set to @p apl, still of tpl->apl_len bytes, its encrypted
  * part now plaintext. On failure the encrypted part of @p apl is wiped (zeros).
  *
+ * @param tpl  the transport header (mb_tpl_decode()); tpl->apl is set to @p apl on success
+ * @param apl  tpl->apl_len writable bytes: a copy of tpl->apl, or tpl->apl itself
  * @param link_address the link layer's M and A fields (8 bytes: manufacturer, ID, version,
  *        device type) for a short header; NULL when there is none (wired frames), in which case
  *        the header must be a long one
  * @param afl the AFL of mode 7 (its message counter, key information and MAC), or NULL
  * @param mac_input for mode 7 with an AFL MAC: the bytes from the transport header's CI to the
  *        end of the message (the TPDU, still encrypted), else NULL
+ * @param mac_input_len bytes at @p mac_input
+ * @param keys the key lookup and cipher; NULL when there are no keys
  *
  * Mode 5: 16-byte blocks (configuration field bits 7..4) right after the configuration field,
  * IV = M, ID, version, device type of the long header (else of the link layer), then the access
@@ -177,12 +189,12 @@ int mb_tpl_open(mb_tpl_t *tpl, uint8_t *apl, const uint8_t *link_address, const 
 
 /** What mb_wmsg_open() found. Views point into the output buffer of the call. */
 typedef struct mb_wmsg {
-    uint8_t c;           /**< link layer C field */
-    mb_secondary_t link; /**< link layer M and A: manufacturer, ID, version, device type */
-    bool has_ell;
-    mb_ell_t ell;
-    bool has_afl;
-    mb_afl_t afl;
+    uint8_t c;             /**< link layer C field */
+    mb_secondary_t link;   /**< link layer M and A: manufacturer, ID, version, device type */
+    bool has_ell;          /**< @c ell is set */
+    mb_ell_t ell;          /**< the extended link layer, when there is one */
+    bool has_afl;          /**< @c afl is set */
+    mb_afl_t afl;          /**< the authentication and fragmentation layer, when there is one */
     bool has_tpl;          /**< false when the message ends after ELL/AFL */
     mb_tpl_t tpl;          /**< transport header; tpl.apl is the plaintext application data */
     bool ell_decrypted;    /**< the ELL's AES-CTR was removed (payload CRC checked) */

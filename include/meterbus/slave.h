@@ -273,6 +273,7 @@ typedef struct mb_slave {
  * Initialise @p s: not selected, no FCB memory, readouts at telegram 0, counters zero. Every
  * mb_slave_ function takes a non-NULL @p s (a NULL one is ignored: nothing happens, and the
  * function returns 0, false or NULL).
+ * @param s       the slave, owned by the caller
  * @param hal     the line; stored, must stay valid as long as @p s is used. hal->write must not be
  *                NULL (without it every reply is dropped and counted in hal_errors); set_baud may
  *                be NULL (the rate is then only recorded). set_baud is called right after
@@ -292,7 +293,9 @@ void mb_slave_init(mb_slave_t *s, const mb_hal_t *hal, void *hal_ctx, const mb_s
  * Push bytes received from the line (any number, from one per UART interrupt to a whole read()).
  * Every complete frame among them is acted on before the call returns, and its reply written
  * through hal->write at once (unless an answer delay is configured, see mb_slave_config_t).
+ * @param s      the slave
  * @param p      received bytes; read only during the call; may be NULL when @p len is 0
+ * @param len    bytes at @p p
  * @param now_ms arrival time of these bytes in ms
  * @return bytes consumed: always @p len (0 for a NULL @p s or @p p)
  */

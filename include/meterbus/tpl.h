@@ -62,15 +62,16 @@ typedef enum mb_ci_content {
 
 /** Direction a CI is defined for. */
 typedef enum mb_ci_direction {
-    MB_CI_ANY = 0,      /**< layers used both ways, reserved codes */
-    MB_CI_TO_METER = 1, /**< master/other device to meter */
-    MB_CI_FROM_METER = 2,
+    MB_CI_ANY = 0,        /**< layers used both ways, reserved codes */
+    MB_CI_TO_METER = 1,   /**< master/other device to meter */
+    MB_CI_FROM_METER = 2, /**< meter to master/other device */
 } mb_ci_direction_t;
 
+/** What a CI field announces (mb_ci_info()). */
 typedef struct mb_ci_info {
-    mb_tpl_header_t header;
-    mb_ci_content_t content;
-    mb_ci_direction_t direction;
+    mb_tpl_header_t header;      /**< the transport header after the CI */
+    mb_ci_content_t content;     /**< what the application data after the header are */
+    mb_ci_direction_t direction; /**< the direction the CI is defined for */
 } mb_ci_info_t;
 
 /** @return what CI @p ci carries (EN 13757-7:2018 table, with the wired legacy codes). */
@@ -111,10 +112,11 @@ const char *mb_medium_name(uint8_t medium);
 #define MB_STATUS_TEMPORARY_ERR 0x10u /**< temporary error */
 #define MB_STATUS_MANUFACTURER  0xE0u /**< manufacturer-specific bits */
 
+/** Application status: the two low bits of the status byte (MB_STATUS_APP_MASK). */
 typedef enum mb_app_status {
-    MB_APP_STATUS_OK = 0,
-    MB_APP_STATUS_BUSY = 1,
-    MB_APP_STATUS_ERROR = 2,
+    MB_APP_STATUS_OK = 0,    /**< no error */
+    MB_APP_STATUS_BUSY = 1,  /**< application busy */
+    MB_APP_STATUS_ERROR = 2, /**< application error */
     MB_APP_STATUS_ALARM = 3, /**< abnormal condition */
 } mb_app_status_t;
 
@@ -128,23 +130,23 @@ static inline uint8_t mb_cf_encrypted_blocks(uint16_t cf) { return (uint8_t)((cf
 
 /** A decoded transport header and the application data behind it. */
 typedef struct mb_tpl {
-    uint8_t ci;
-    mb_ci_info_t info;
+    uint8_t ci;             /**< the CI field */
+    mb_ci_info_t info;      /**< what the CI announces (mb_ci_info()) */
     bool has_address;       /**< long header: @c address is set */
     mb_secondary_t address; /**< long header: ID, manufacturer, version, device type */
     uint8_t access;         /**< access number (short and long header) */
     uint8_t status;         /**< status byte, see MB_STATUS_* */
     uint16_t config;        /**< configuration field; 0 = not encrypted */
     uint8_t config_ext;     /**< configuration field extension (security modes 7, 13), else 0 */
-    bool has_config_ext;
+    bool has_config_ext;    /**< @c config_ext was sent */
     /** Mode 7: TPL message counter when the configuration field's Z bit (13) is set. */
     uint32_t message_counter;
-    bool has_message_counter;
+    bool has_message_counter; /**< @c message_counter was sent */
     /** Mode 7: key version when the extension's V bit (6) is set. */
     uint8_t key_version;
-    bool has_key_version;
-    const uint8_t *apl; /**< application data after the header: a view into the input */
-    size_t apl_len;
+    bool has_key_version; /**< @c key_version was sent */
+    const uint8_t *apl;   /**< application data after the header: a view into the input */
+    size_t apl_len;       /**< bytes at @c apl */
 } mb_tpl_t;
 
 /**
@@ -156,7 +158,11 @@ typedef struct mb_tpl {
  * The application data of a compact frame (format signature, data CRC, then the values, possibly
  * encrypted) is not judged here but by the compact-frame decoder, which knows the format.
  *
- * @param data bytes after the CI (a wired frame's mb_frame_t::data), may be NULL when @p len is 0
+ * @param ci   the CI field
+ * @param data bytes after the CI (a wired frame's mb_frame_t::data), may be NULL when @p len is 0;
+ *             must stay unchanged while the views in @p tpl are used
+ * @param len  bytes at @p data
+ * @param tpl  filled on success
  * @return MB_OK, MB_ERR_TPL_SHORT when the bytes end inside the header, MB_ERR_ARG
  */
 int mb_tpl_decode(uint8_t ci, const uint8_t *data, size_t len, mb_tpl_t *tpl);
@@ -170,25 +176,25 @@ const char *mb_app_error_name(uint8_t code);
 
 /** One counter of the fixed data structure. */
 typedef struct mb_fixed_counter {
-    uint8_t unit_code; /**< 6-bit unit code as sent */
-    int64_t mantissa;  /**< value = mantissa * 10^exponent; binary counters are unsigned */
-    int8_t exponent;
-    mb_quantity_t quantity;
-    mb_unit_t unit;
-    bool historic; /**< counter 2 holds a stored value (status bit 6 or unit code 0x3E) */
-    bool valid;    /**< false when a BCD digit is not 0..9 */
+    uint8_t unit_code;      /**< 6-bit unit code as sent */
+    int64_t mantissa;       /**< value = mantissa * 10^exponent; binary counters are unsigned */
+    int8_t exponent;        /**< decimal exponent, from the unit code */
+    mb_quantity_t quantity; /**< what the unit code says the counter measures */
+    mb_unit_t unit;         /**< unit of the value, as for records */
+    bool historic;          /**< counter 2 holds a stored value (status bit 6 or unit code 0x3E) */
+    bool valid;             /**< false when a BCD digit is not 0..9 */
 } mb_fixed_counter_t;
 
 /** The legacy fixed data structure (wired CI 0x73): 16 bytes. */
 typedef struct mb_fixed {
-    uint32_t id; /**< 8 BCD digits as nibbles */
-    uint8_t access;
+    uint32_t id;    /**< 8 BCD digits as nibbles */
+    uint8_t access; /**< access number */
     uint8_t status; /**< bit 7: counters binary (1) or BCD (0); bit 6: counter 2 historic */
     uint8_t medium; /**< fixed-structure medium code 0..15 (not the device-type table) */
-    mb_fixed_counter_t counter[2];
+    mb_fixed_counter_t counter[2]; /**< counter 1 and counter 2 */
 } mb_fixed_t;
 
-#define MB_FIXED_LEN 16u
+#define MB_FIXED_LEN 16u /**< bytes of the fixed data structure after CI 0x73 */
 
 /** Decode the 16 bytes after CI 0x73. @return MB_OK, MB_ERR_TPL_SHORT or MB_ERR_ARG. */
 int mb_fixed_decode(const uint8_t *data, size_t len, mb_fixed_t *fixed);

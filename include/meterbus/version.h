@@ -13,15 +13,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MB_VERSION_MAJOR 0
-#define MB_VERSION_MINOR 1
-#define MB_VERSION_PATCH 0
+#define MB_VERSION_MAJOR 0 /**< incremented for changes that break the API or ABI */
+#define MB_VERSION_MINOR 1 /**< incremented for additions that keep compatibility */
+#define MB_VERSION_PATCH 0 /**< incremented for fixes */
 
 /** (MAJOR << 16) | (MINOR << 8) | PATCH */
 #define MB_VERSION_NUMBER ((MB_VERSION_MAJOR << 16) | (MB_VERSION_MINOR << 8) | MB_VERSION_PATCH)
 
-#define MB_VERSION_STR_(x) #x
-#define MB_VERSION_STR(x)  MB_VERSION_STR_(x)
+#define MB_VERSION_STR_(x) #x                 /**< helper of MB_VERSION_STR() */
+#define MB_VERSION_STR(x)  MB_VERSION_STR_(x) /**< @p x, macros expanded, as a string literal */
 /** "MAJOR.MINOR.PATCH" */
 #define MB_VERSION_STRING            \
     MB_VERSION_STR(MB_VERSION_MAJOR) \

@@ -96,8 +96,11 @@ int mb_w3of6_decode(const uint8_t *chips, size_t chips_len, uint8_t *out, size_t
  * standard fixes its length exactly was not verified; a radio that sends its own postamble can
  * send MB_W3OF6_CHIP_LEN(len) bytes and drop the rest.)
  *
+ * @param in  data bytes; may be NULL when @p len is 0
+ * @param len bytes at @p in
  * @param out MB_W3OF6_TX_LEN(len) bytes are written; may be @p in itself (encoding in place: the
  *            buffer must then hold the longer output), otherwise it must not overlap @p in
+ * @param cap bytes at @p out
  * @return bytes written, MB_ERR_NOSPACE when @p cap is too small, MB_ERR_ARG on NULL or a length
  *         beyond what an int can count.
  */
@@ -172,7 +175,12 @@ typedef enum mb_wmanchester {
  * Decode @p count data bytes from Manchester chips (2 chip bytes per data byte). A pair 00 or 11
  * is a coding error: it decodes as bit 0 and decoding goes on; @p errors says how many and where
  * the first is (symbol = data bit, see the file comment).
- * @param out @p count bytes; may be @p chips itself, otherwise it must not overlap @p chips
+ * @param chips     chips, packed most significant bit first; may be NULL when @p count is 0
+ * @param chips_len bytes at @p chips
+ * @param out       @p count bytes; may be @p chips itself, otherwise it must not overlap @p chips
+ * @param count     data bytes to decode
+ * @param polarity  which chip pair stands for a 1
+ * @param errors    filled with the coding errors; may be NULL
  * @return @p count, MB_ERR_WL_MANCHESTER when a pair is invalid (@p out filled),
  * MB_ERR_WL_TRUNCATED when @p chips_len is below 2 * @p count, MB_ERR_ARG on NULL, a bad @p
  * polarity or a count beyond INT_MAX.
@@ -183,8 +191,12 @@ int mb_wmanchester_decode(const uint8_t *chips, size_t chips_len, uint8_t *out, 
 /**
  * Encode @p len data bytes into 2 * @p len Manchester chip bytes (no preamble, sync or
  * postamble: radios that need raw chips for mode S usually add those themselves).
- * @param out may be @p in itself (the buffer must then hold the doubled output), otherwise it
- *            must not overlap @p in
+ * @param in       data bytes; may be NULL when @p len is 0
+ * @param len      bytes at @p in
+ * @param out      2 * @p len bytes are written; may be @p in itself (the buffer must then hold the
+ *                 doubled output), otherwise it must not overlap @p in
+ * @param cap      bytes at @p out
+ * @param polarity which chip pair stands for a 1
  * @return bytes written, MB_ERR_NOSPACE, or MB_ERR_ARG (NULL, bad @p polarity, length beyond what
  *         an int can count).
  */

@@ -9,7 +9,7 @@
  * real clock, sleeps or uses threads: the same seed and the same calls give the same bytes at the
  * same instants on every host.
  *
- * Physics (facts §1.1, §1.2, §1.8), simulated at the level of bits, not bytes:
+ * Physics (EN 13757-2), simulated at the level of bits, not bytes:
  *
  * - **Time** is kept internally in ticks of 1/MB_SIMBUS_TICKS_PER_S seconds (1152 per
  *   microsecond). Every M-Bus rate (300..38400), and 57600 and 115200, has a whole number of
