@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "keys.h"
 
 #if MB_ENABLE_MASTER
 
@@ -216,6 +217,75 @@ static int take_to(void *ctx, int argc, char **argv, int *i)
     return 1;
 }
 
+/*
+ * set-address and set-baud: reach the meter, send the change, check that the meter answers as
+ * it should now (under its new address, or at its new rate), leave it as found, and report.
+ * @p value is the new address or rate. @return the exit status.
+ */
+static int change(const char *cmd, const cli_line_t *o, const target_t *t, bool baud,
+                  unsigned long value, bool verify)
+{
+    session_t s = {{0}, {0}, cmd, false};
+    s.port.fd = -1;
+    if (!cli_line_open(o, &s.port, &s.m, cmd)) {
+        return CLI_LINE;
+    }
+    char who[40];
+    target_text(t, who, sizeof who);
+    int addr = reach(&s, t);
+    int r = addr < 0 ? addr : MB_OK;
+    bool checked = false;
+    if (r == MB_OK) {
+        uint32_t now = mb_port_now_ms();
+        r = cli_transact(&s.port, &s.m,
+                         baud ? mb_master_switch_baud(&s.m, (uint8_t)addr, (uint32_t)value, now)
+                              : mb_master_set_address(&s.m, (uint8_t)addr, (uint8_t)value, now));
+        if (r != MB_OK) {
+            fprintf(stderr, "meterbus %s: %s: %s\n", cmd, who, cli_master_error(r));
+        }
+    }
+    if (r == MB_OK && verify) {
+        /*
+         * SND_NKE where the meter should answer now; a selected meter would take a SND_NKE to
+         * 253 as its deselection and stay silent, so it is asked for data through 253 instead,
+         * and the A field of its answer shows its address.
+         */
+        uint8_t at = baud ? (uint8_t)addr : (uint8_t)value;
+        uint32_t now = mb_port_now_ms();
+        int c = cli_transact(&s.port, &s.m,
+                             s.selected ? mb_master_req_ud2(&s.m, MB_ADDR_NETWORK, now)
+                                        : mb_master_snd_nke(&s.m, at, now));
+        mb_frame_t reply;
+        checked = c == MB_OK;
+        if (checked && s.selected && !baud && mb_master_reply(&s.m, &reply)) {
+            checked = reply.a == (uint8_t)value;
+        }
+        if (!checked && baud) {
+            fprintf(stderr, "meterbus %s: %s acknowledged, but does not answer at %lu Bd%s\n", cmd,
+                    who, value, o->tcp != NULL ? " (set the gateway to that rate too)" : "");
+        } else if (!checked) {
+            fprintf(stderr, "meterbus %s: %s acknowledged, but does not answer as %lu\n", cmd, who,
+                    value);
+        }
+    }
+    leave(&s);
+    const char *note = checked ? "" : verify ? " (not confirmed)" : " (not checked)";
+    if (o->json) {
+        char fields[112];
+        snprintf(fields, sizeof fields, "\"meter\":\"%s\",\"to\":%lu,\"checked\":%s", who + 6,
+                 value, checked ? "true" : "false");
+        json_result(cmd, fields, r);
+    } else if (r == MB_OK && baud) {
+        printf("%s now talks at %lu Bd%s\n", who, value, note);
+    } else if (r == MB_OK) {
+        printf("%s now has primary address %lu%s\n", who, value, note);
+    }
+    if (r != MB_OK) {
+        return cli_master_status(r);
+    }
+    return !verify || checked ? CLI_OK : CLI_FAILED;
+}
+
 int cli_set_address(int argc, char **argv)
 {
     cli_line_t o = CLI_LINE_DEFAULTS(2);
@@ -229,51 +299,7 @@ int cli_set_address(int argc, char **argv)
         fputs("meterbus set-address: give the new address with --to M\n", stderr);
         return set_address_usage(stderr);
     }
-    session_t s = {{0}, {0}, "set-address", false};
-    s.port.fd = -1;
-    if (!cli_line_open(&o, &s.port, &s.m, "set-address")) {
-        return CLI_LINE;
-    }
-    char who[40];
-    target_text(&t, who, sizeof who);
-    int addr = reach(&s, &t);
-    int r = addr < 0 ? addr : MB_OK;
-    bool checked = false;
-    if (r == MB_OK) {
-        r = cli_transact(
-            &s.port, &s.m,
-            mb_master_set_address(&s.m, (uint8_t)addr, (uint8_t)to.value, mb_port_now_ms()));
-        if (r != MB_OK) {
-            fprintf(stderr, "meterbus set-address: %s: %s\n", who, cli_master_error(r));
-        }
-    }
-    if (r == MB_OK) {
-        /* Ask under the new address: a meter that took it answers there. */
-        uint8_t check = s.selected ? (uint8_t)MB_ADDR_NETWORK : (uint8_t)to.value;
-        int c = s.selected
-                    ? cli_transact(&s.port, &s.m, mb_master_req_ud2(&s.m, check, mb_port_now_ms()))
-                    : cli_transact(&s.port, &s.m, mb_master_snd_nke(&s.m, check, mb_port_now_ms()));
-        mb_frame_t reply;
-        checked = c == MB_OK;
-        if (checked && s.selected && mb_master_reply(&s.m, &reply)) {
-            checked = reply.a == (uint8_t)to.value; /* the A field of its answer */
-        }
-        if (!checked) {
-            fprintf(stderr, "meterbus set-address: %s acknowledged, but does not answer as %lu\n",
-                    who, to.value);
-        }
-    }
-    leave(&s);
-    if (o.json) {
-        char fields[96];
-        snprintf(fields, sizeof fields, "\"meter\":\"%s\",\"to\":%lu,\"checked\":%s", who + 6,
-                 to.value, checked ? "true" : "false");
-        json_result("set-address", fields, r);
-    } else if (r == MB_OK) {
-        printf("%s now has primary address %lu%s\n", who, to.value,
-               checked ? "" : " (not confirmed)");
-    }
-    return r != MB_OK ? cli_master_status(r) : checked ? CLI_OK : CLI_FAILED;
+    return change("set-address", &o, &t, false, to.value, true);
 }
 
 /* ---- set-baud ---------------------------------------------------------------------------- */
@@ -336,54 +362,7 @@ int cli_set_baud(int argc, char **argv)
         fputs("meterbus set-baud: give the new rate with --to RATE\n", stderr);
         return set_baud_usage(stderr);
     }
-    session_t s = {{0}, {0}, "set-baud", false};
-    s.port.fd = -1;
-    if (!cli_line_open(&o, &s.port, &s.m, "set-baud")) {
-        return CLI_LINE;
-    }
-    char who[40];
-    target_text(&t, who, sizeof who);
-    int addr = reach(&s, &t);
-    int r = addr < 0 ? addr : MB_OK;
-    bool checked = false;
-    if (r == MB_OK) {
-        r = cli_transact(
-            &s.port, &s.m,
-            mb_master_switch_baud(&s.m, (uint8_t)addr, (uint32_t)to.value, mb_port_now_ms()));
-        if (r != MB_OK) {
-            fprintf(stderr, "meterbus set-baud: %s: %s\n", who, cli_master_error(r));
-        }
-    }
-    if (r == MB_OK && verify) {
-        /* Through 253 a selected meter answers SND_NKE with silence (it deselects): ask it for
-           data instead. */
-        int c = s.selected
-                    ? cli_transact(&s.port, &s.m,
-                                   mb_master_req_ud2(&s.m, MB_ADDR_NETWORK, mb_port_now_ms()))
-                    : cli_transact(&s.port, &s.m,
-                                   mb_master_snd_nke(&s.m, (uint8_t)addr, mb_port_now_ms()));
-        checked = c == MB_OK;
-        if (!checked) {
-            fprintf(stderr, "meterbus set-baud: %s acknowledged, but does not answer at %lu Bd%s\n",
-                    who, to.value, o.tcp != NULL ? " (set the gateway to that rate too)" : "");
-        }
-    }
-    leave(&s);
-    if (o.json) {
-        char fields[112];
-        snprintf(fields, sizeof fields, "\"meter\":\"%s\",\"to\":%lu,\"checked\":%s", who + 6,
-                 to.value, checked ? "true" : "false");
-        json_result("set-baud", fields, r);
-    } else if (r == MB_OK) {
-        printf("%s now talks at %lu Bd%s\n", who, to.value,
-               checked  ? ""
-               : verify ? " (not confirmed)"
-                        : " (not checked)");
-    }
-    if (r != MB_OK) {
-        return cli_master_status(r);
-    }
-    return !verify || checked ? CLI_OK : CLI_FAILED;
+    return change("set-baud", &o, &t, true, to.value, verify);
 }
 
 /* ---- reset ------------------------------------------------------------------------------- */
@@ -510,24 +489,9 @@ typedef struct send_opts {
     uint8_t frame[MB_FRAME_MAX_LEN + 1u];
     size_t len;
     bool too_long;
-    bool bad_hex;
     bool no_reply;
     bool hex;
 } send_opts_t;
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 static int take_send(void *ctx, int argc, char **argv, int *i)
 {
@@ -545,25 +509,13 @@ static int take_send(void *ctx, int argc, char **argv, int *i)
     if (arg[0] == '-') {
         return 0;
     }
-    /* Hex bytes, two digits each, spaces allowed between bytes. */
-    for (const char *p = arg; *p != '\0';) {
-        if (*p == ' ') {
-            p++;
-            continue;
-        }
-        int hi = hex_digit(p[0]);
-        int lo = hi < 0 ? -1 : hex_digit(p[1]);
-        if (lo < 0) {
-            so->bad_hex = true;
-            fprintf(stderr, "meterbus send: not hex bytes: %s\n", arg);
-            return -1;
-        }
-        if (so->len < sizeof so->frame) {
-            so->frame[so->len++] = (uint8_t)(hi << 4 | lo);
-        } else {
-            so->too_long = true;
-        }
-        p += 2;
+    /* Hex bytes, two digits each, spaces allowed between bytes; arguments continue each other. */
+    int err = cli_parse_hex(arg, so->frame, sizeof so->frame, &so->len);
+    if (err == CLI_HEX_TOO_LONG) {
+        so->too_long = true;
+    } else if (err != CLI_HEX_OK) {
+        fprintf(stderr, "meterbus send: %s: %s\n", cli_hex_message(err), arg);
+        return -1;
     }
     return 1;
 }

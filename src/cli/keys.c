@@ -15,6 +15,16 @@ const char *cli_hex_message(int err)
     }
 }
 
+void cli_print_json(const char *json, int len)
+{
+    if (len < 0) {
+        puts("{\"error\":{\"code\":\"nospace\",\"message\":\"output too long\"}}");
+        return;
+    }
+    fwrite(json, 1, (size_t)len, stdout);
+    putchar('\n');
+}
+
 static int hex_value(char c)
 {
     if (c >= '0' && c <= '9') {
@@ -160,5 +170,21 @@ int cli_wireless_frame(const uint8_t *bytes, size_t n, uint8_t *out, mb_wframe_t
         r = mb_wframe_decode(bytes, n, MB_WFORMAT_AUTO, out, MB_WFRAME_MAX_LEN, wf);
     }
     return r;
+}
+#endif
+
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+int cli_wmsg_open(const mb_wframe_t *wf, cli_keys_t *keys, mb_format_cache_t *cache, uint8_t *out,
+                  size_t cap, mb_wmsg_t *msg)
+{
+    mb_keys_t lookup = {cli_key_lookup, keys, NULL};
+    int status = mb_wmsg_open(wf->frame, wf->frame_len, &lookup, out, cap, msg);
+    if (status == MB_OK && msg->has_tpl && msg->tpl.info.content == MB_CI_RECORDS) {
+        mb_format_t fmt; /* full frames teach the formats of compact ones */
+        if (mb_format_learn(msg->tpl.apl, msg->tpl.apl_len, &fmt) == MB_OK && fmt.len > 0u) {
+            (void)mb_format_cache_put(cache, &fmt);
+        }
+    }
+    return status;
 }
 #endif

@@ -19,6 +19,10 @@
 /* The message of a CLI_HEX_* error. */
 const char *cli_hex_message(int err);
 
+/* Print JSON document @p json of @p len bytes and a newline; a negative @p len (the writer ran
+   out of room) prints an error object instead, so that a line is always one whole object. */
+void cli_print_json(const char *json, int len);
+
 /* Space, tab, CR or LF. */
 bool cli_is_space(char c);
 
@@ -74,6 +78,16 @@ void cli_keys_wipe(cli_keys_t *k);
  * @return mb_wframe_decode()'s result: the on-air length, or an error
  */
 int cli_wireless_frame(const uint8_t *bytes, size_t n, uint8_t *out, mb_wframe_t *wf);
+#endif
+
+#if MB_ENABLE_WIRELESS && MB_ENABLE_SECURITY
+/*
+ * Open wireless frame @p wf with the keys of @p keys into @p out (mb_wmsg_open()); a full frame's
+ * records teach @p cache their format, for compact frames that follow. @return mb_wmsg_open()'s
+ * result
+ */
+int cli_wmsg_open(const mb_wframe_t *wf, cli_keys_t *keys, mb_format_cache_t *cache, uint8_t *out,
+                  size_t cap, mb_wmsg_t *msg);
 #endif
 
 #endif /* MB_CLI_KEYS_H */

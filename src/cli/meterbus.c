@@ -116,17 +116,6 @@ static void print_error(const session_t *s, int err)
     }
 }
 
-static void print_json(const char *json, int len)
-{
-    if (len < 0) {
-        /* Cannot happen with JSON_CAP bytes; still a whole object rather than nothing. */
-        puts("{\"error\":{\"code\":\"nospace\",\"message\":\"output too long\"}}");
-        return;
-    }
-    fwrite(json, 1, (size_t)len, stdout);
-    putchar('\n');
-}
-
 static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err)
 {
     uint8_t frame[MB_WFRAME_MAX_LEN];
@@ -146,15 +135,8 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
         print_error(s, MB_ERR_FRAME_TRAILING);
         return 1;
     }
-    mb_keys_t keys = {cli_key_lookup, &s->keys, NULL};
     mb_wmsg_t msg;
-    int status = mb_wmsg_open(wf.frame, wf.frame_len, &keys, frame, sizeof frame, &msg);
-    if (status == MB_OK && msg.has_tpl && msg.tpl.info.content == MB_CI_RECORDS) {
-        mb_format_t fmt; /* full frames teach the formats of compact ones */
-        if (mb_format_learn(msg.tpl.apl, msg.tpl.apl_len, &fmt) == MB_OK && fmt.len > 0u) {
-            (void)mb_format_cache_put(&s->cache, &fmt);
-        }
-    }
+    int status = cli_wmsg_open(&wf, &s->keys, &s->cache, frame, sizeof frame, &msg);
     if (!s->json_out) {
         int shown = cli_table_wmsg(stdout, &wf, &msg, status, &s->cache, s->options);
         return status == MB_OK && shown == MB_OK ? 0 : 1;
@@ -165,7 +147,7 @@ static int decode_wireless(session_t *s, uint8_t *bytes, size_t n, int wired_err
         err = len;
         len = mb_json_error(err, s->json, JSON_CAP);
     }
-    print_json(s->json, len);
+    cli_print_json(s->json, len);
     return err == MB_OK ? 0 : 1;
 }
 
@@ -197,7 +179,7 @@ static int decode_bytes(session_t *s, uint8_t *bytes, size_t n)
         err = len;
         len = mb_json_error(err, s->json, JSON_CAP);
     }
-    print_json(s->json, len);
+    cli_print_json(s->json, len);
     return err == MB_OK ? 0 : 1;
 }
 

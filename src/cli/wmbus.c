@@ -263,16 +263,6 @@ static void count(counters_t *c, int err)
     }
 }
 
-static void print_json(const char *json, int len)
-{
-    if (len < 0) {
-        puts("{\"error\":{\"code\":\"nospace\",\"message\":\"output too long\"}}");
-        return;
-    }
-    fwrite(json, 1, (size_t)len, stdout);
-    putchar('\n');
-}
-
 /* A telegram that gave no message: an error object, or a line in the place of its table. */
 static void print_failure(session_t *s, unsigned long line, int err, int hex_err)
 {
@@ -280,7 +270,7 @@ static void print_failure(session_t *s, unsigned long line, int err, int hex_err
         if (err == HEX_ERROR) {
             printf("{\"error\":{\"code\":\"hex\",\"message\":\"%s\"}}\n", cli_hex_message(hex_err));
         } else {
-            print_json(s->out, mb_json_error(err, s->out, JSON_CAP));
+            cli_print_json(s->out, mb_json_error(err, s->out, JSON_CAP));
         }
         return;
     }
@@ -357,22 +347,15 @@ static int telegram(session_t *s, char *text, unsigned long line)
         return r;
     }
 
-    mb_keys_t keys = {cli_key_lookup, &s->keys, NULL};
     mb_wmsg_t msg;
-    int status = mb_wmsg_open(wf.frame, wf.frame_len, &keys, frame, sizeof frame, &msg);
-    if (status == MB_OK && msg.has_tpl && msg.tpl.info.content == MB_CI_RECORDS) {
-        mb_format_t fmt; /* full frames teach the formats of compact ones */
-        if (mb_format_learn(msg.tpl.apl, msg.tpl.apl_len, &fmt) == MB_OK && fmt.len > 0u) {
-            (void)mb_format_cache_put(&s->cache, &fmt);
-        }
-    }
+    int status = cli_wmsg_open(&wf, &s->keys, &s->cache, frame, sizeof frame, &msg);
     if (s->json) {
         int len = mb_json_wmsg(&wf, &msg, status, &s->cache, s->options, s->out, JSON_CAP, &err);
         if (len < 0) {
             err = len;
             len = mb_json_error(err, s->out, JSON_CAP);
         }
-        print_json(s->out, len);
+        cli_print_json(s->out, len);
     } else {
         err = cli_table_wmsg(stdout, &wf, &msg, status, &s->cache, s->options);
         putchar('\n');
@@ -414,7 +397,7 @@ static void print_summary_json(session_t *s)
     mb_json_bool(&j, interrupted != 0);
     mb_json_end_object(&j);
     mb_json_end_object(&j);
-    print_json(s->out, mb_json_finish(&j));
+    cli_print_json(s->out, mb_json_finish(&j));
 }
 
 /* Read and decode to the end of the input or an interrupt. @return false when the input failed */
