@@ -255,6 +255,38 @@ class Wireless(Records):
         self.check_v1_values(meterbus.Decoder(key=V3_KEY).decode(V3))
 
 
+    def test_decoder_expands_compact_frames(self):
+        # A wireless KAM water meter without CRCs: a full frame (CI 78) with three records, then
+        # a compact frame (CI 79) of the same format: signature and full-records CRC (both
+        # CRC-16/EN-13757, worked out here), then the data alone.
+        records = bytes.fromhex("02FF20 0000 0413 803C0700 4413 9F380700".replace(" ", ""))
+        signature = crc_en13757(bytes.fromhex("02FF2004134413"))
+        link = bytes.fromhex("442D2C785634120107")
+        full = link + b"\x78" + records
+        compact = (link + b"\x79" + signature.to_bytes(2, "little")
+                   + crc_en13757(records).to_bytes(2, "little")
+                   + bytes.fromhex("0000803C07009F380700"))
+        full, compact = bytes([len(full)]) + full, bytes([len(compact)]) + compact
+        d = meterbus.Decoder()
+        with self.assertRaises(meterbus.Error):  # the format is not known yet
+            d.decode(compact)
+        d.decode(full)
+        obj = d.decode(compact)
+        self.assertEqual(obj["compact"], {"signature": signature, "crc_ok": True})
+        self.assertEqual([r["value"] for r in obj["records"]][1:], [D("474.240"), D("473.247")])
+        self.assertEqual([r["storage"] for r in obj["records"]], [0, 0, 1])
+
+
+def crc_en13757(data):
+    """CRC-16/EN-13757: polynomial 0x3D65, initial 0, not reflected, result inverted."""
+    crc = 0
+    for byte in data:
+        crc ^= byte << 8
+        for _ in range(8):
+            crc = ((crc << 1) ^ 0x3D65 if crc & 0x8000 else crc << 1) & 0xFFFF
+    return crc ^ 0xFFFF
+
+
 class SameAsTool(unittest.TestCase):
     """decode() gives exactly the object `meterbus decode --json` prints, errors included."""
 
