@@ -236,6 +236,16 @@ static int run_scan(world_t *w, mb_scan_t *scan, mb_scan_found_t *found, size_t 
     return 0;
 }
 
+/* A secondary scan of the whole segment, run to its end without an error. @return meters found */
+static size_t secondary_scan(world_t *w, bool hex_ids, mb_scan_found_t *found, size_t cap)
+{
+    mb_scan_t scan;
+    size_t n;
+    assert_int_equal(mb_scan_secondary(&scan, &w->master, hex_ids, mb_simbus_now(w->bus)), MB_OK);
+    assert_int_equal(run_scan(w, &scan, found, cap, &n), MB_OK);
+    return n;
+}
+
 static void scan_primary_addresses(void **state)
 {
     (void)state;
@@ -324,11 +334,8 @@ static void scan_secondary_shared_ids(void **state)
     set_secondary(w, 5, 0x12345678u, 0x2C2F, 1, 3);
     set_secondary(w, 6, 0x12345678u, 0x2C2D, 0xFF, 2);
     set_secondary(w, 7, 0x00000001u, 0x2C2D, 1, 7);
-    mb_scan_t scan;
     mb_scan_found_t found[16];
-    size_t n;
-    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
-    assert_int_equal(run_scan(w, &scan, found, 16, &n), MB_OK);
+    size_t n = secondary_scan(w, false, found, 16);
     expect_all_found(w, found, n);
     world_free(w);
 }
@@ -478,11 +485,8 @@ static void scan_secondary_f_classes_search_found_meters_once(void **state)
     world_t *w = world_new(2, 6, 0);
     set_secondary(w, 0, 0x12345678u, 0x2C2D, 1, 7);
     set_secondary(w, 1, 0x12345678u, 0x2C2D, 1, 4);
-    mb_scan_t scan;
     mb_scan_found_t found[4];
-    size_t n;
-    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
-    assert_int_equal(run_scan(w, &scan, found, 4, &n), MB_OK);
+    size_t n = secondary_scan(w, false, found, 4);
     expect_all_found(w, found, n);
     assert_true(mb_master_stats(&w->master).requests < 600u);
     world_free(w);
@@ -505,11 +509,8 @@ static void scan_secondary_merged_reply_like_a_found_meter(void **state)
     set_secondary(w, 3, 0x68993504u, 0x3FB6, 0x59, 0xFD);
     set_secondary(w, 4, 0x68993504u, 0x3FBD, 0x59, 0xFD);
     set_secondary(w, 5, 0x12054474u, 0x3FF6, 0x59, 0xFD);
-    mb_scan_t scan;
     mb_scan_found_t found[8];
-    size_t n;
-    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
-    assert_int_equal(run_scan(w, &scan, found, 8, &n), MB_OK);
+    size_t n = secondary_scan(w, false, found, 8);
     expect_findable_found(w, found, n);
     assert_int_equal(n, 4); /* 3FB6 FF FD and 3FF6 59 FD answer wherever another one does */
     world_free(w);
@@ -536,11 +537,8 @@ static void scan_secondary_meters_counting_telegrams(void **state)
     }
     set_secondary(w, 4, w->meters[3].id, 0x2C2D, w->meters[3].version, 7); /* an ID twice */
     w->meters[4].counting = true;
-    mb_scan_t scan;
     mb_scan_found_t found[16];
-    size_t n;
-    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
-    assert_int_equal(run_scan(w, &scan, found, 16, &n), MB_OK);
+    size_t n = secondary_scan(w, false, found, 16);
     expect_all_found(w, found, n);
     assert_true(mb_master_stats(&w->master).requests < 250u);
     world_free(w);
@@ -588,11 +586,8 @@ static void scan_secondary_merged_reply_with_a_found_identity(void **state)
             break;
         }
     }
-    mb_scan_t scan;
     mb_scan_found_t found[4];
-    size_t n;
-    assert_int_equal(mb_scan_secondary(&scan, &w->master, false, mb_simbus_now(w->bus)), MB_OK);
-    assert_int_equal(run_scan(w, &scan, found, 4, &n), MB_OK);
+    size_t n = secondary_scan(w, false, found, 4);
     expect_all_found(w, found, n);
     world_free(w);
 }
