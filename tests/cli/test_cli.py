@@ -806,8 +806,9 @@ EXTRA_MS = "300"
 class Sim:
     """A running 'meterbus sim'; use in a with statement."""
 
-    def __init__(self, *args):
-        self.proc = subprocess.Popen(TOOL + ["sim", "--baud", SIM_BAUD] + list(args),
+    def __init__(self, *args, baud=None):
+        baud = baud or SIM_BAUD
+        self.proc = subprocess.Popen(TOOL + ["sim", "--baud", baud] + list(args),
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         self.meters = []
         self.endpoint = None
@@ -823,7 +824,7 @@ class Sim:
             m = re.fullmatch(r"(?:listening on (\S+)|pty (\S+)) at ([0-9]+) Bd\n", line)
             check(m is not None, f"unexpected line from meterbus sim: {line!r}")
             self.endpoint = m.group(1) or m.group(2)
-            equal(m.group(3), SIM_BAUD, "baud rate of the simulator")
+            equal(m.group(3), baud, "baud rate of the simulator")
 
     def stop(self):
         if self.proc.poll() is None:

@@ -24,23 +24,15 @@ from decimal import Decimal
 
 D = Decimal
 
+# The tool's test script holds the helpers and the simulator wrapper both scripts use.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
+import test_cli as cli  # noqa: E402
+from test_cli import Failure, check, crc_en13757, equal  # noqa: E402
+
 GATEWAY = None
 TOOL = None
 RECEIVER = None
 SIM_BAUD = "9600"
-
-
-class Failure(Exception):
-    pass
-
-
-def check(condition, message):
-    if not condition:
-        raise Failure(message)
-
-
-def equal(actual, expected, what):
-    check(actual == expected, f"{what}: expected {expected!r}, got {actual!r}")
 
 
 def run(cmd, status=0, stdin=None, timeout=60):
@@ -54,44 +46,12 @@ def run(cmd, status=0, stdin=None, timeout=60):
 # ---- gateway ---------------------------------------------------------------------------------
 
 
-class Sim:
-    """A running 'meterbus sim --tcp 127.0.0.1:0'; use in a with statement."""
-
-    def __init__(self, meters):
-        self.proc = subprocess.Popen(
-            [TOOL, "sim", "--tcp", "127.0.0.1:0", "--meters", str(meters), "--baud", SIM_BAUD],
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-        self.meters = {}  # address -> {"id": ..., "manufacturer": ..., "medium": ...}
-        self.endpoint = None
-        while self.endpoint is None:
-            line = self.proc.stdout.readline()
-            if not line:
-                self.stop()
-                raise Failure("meterbus sim ended before listening")
-            m = re.fullmatch(r"meter (.*)\n", line)
-            if m:
-                meter = dict(kv.split("=", 1) for kv in m.group(1).split())
-                self.meters[int(meter["address"])] = meter
-                continue
-            m = re.fullmatch(r"listening on (\S+) at ([0-9]+) Bd\n", line)
-            check(m is not None, f"unexpected line from meterbus sim: {line!r}")
-            self.endpoint = m.group(1)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        self.proc.stdout.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.stop()
+def sim(meters):
+    """'meterbus sim' on 127.0.0.1 with @meters meters, use in a with statement; its list of
+    meters keyed by primary address."""
+    running = cli.Sim("--tcp", "127.0.0.1:0", "--meters", str(meters), baud=SIM_BAUD)
+    running.meters = {int(m["address"]): m for m in running.meters}
+    return running
 
 
 def utcnow():
@@ -151,14 +111,14 @@ def case_gateway():
     """Two rounds over meters of 'meterbus sim' (one of them answering in several telegrams) and
     the absent address 9: one line per telegram, the identities the simulator lists, plausible
     values, counters that do not run backwards; an error line for 9."""
-    with Sim(5) as sim:
+    with sim(5) as segment:
         addresses = [1, 2, 4, 5]
-        check(any(int(sim.meters[a]["telegrams"]) > 1 for a in addresses),
-              f"no meter with several telegrams among {sim.meters}")
-        r = run([GATEWAY, "--tcp", sim.endpoint, "--baud", SIM_BAUD, "--count", "2",
+        check(any(int(segment.meters[a]["telegrams"]) > 1 for a in addresses),
+              f"no meter with several telegrams among {segment.meters}")
+        r = run([GATEWAY, "--tcp", segment.endpoint, "--baud", SIM_BAUD, "--count", "2",
                  "--interval", "1"] + [str(a) for a in addresses] + ["9"])
         lines = parse_lines(r.stdout)
-        one_round = [(a, t + 1) for a in addresses for t in range(int(sim.meters[a]["telegrams"]))]
+        one_round = [(a, t + 1) for a in addresses for t in range(int(segment.meters[a]["telegrams"]))]
         expected = (one_round + [(9, None)]) * 2
         equal([(o["address"], o.get("telegram")) for o in lines], expected, "lines")
         counters = {}
@@ -169,7 +129,7 @@ def case_gateway():
                 equal(obj["error"]["code"], "master_timeout", f"{what}: error")
                 check("records" not in obj, f"{what}: records without an answer")
                 continue
-            meter = sim.meters[address]
+            meter = segment.meters[address]
             equal(obj["id"], meter["id"], f"{what}: id")
             equal(obj["manufacturer"], meter["manufacturer"], f"{what}: manufacturer")
             equal(obj["medium"], meter["medium"], f"{what}: medium")
@@ -183,7 +143,7 @@ def case_gateway():
 
         # Without --count it runs until a signal, which ends it cleanly after the meter it reads.
         for sig in (signal.SIGINT, signal.SIGTERM):
-            proc = subprocess.Popen([GATEWAY, "--tcp", sim.endpoint, "--baud", SIM_BAUD, "1"],
+            proc = subprocess.Popen([GATEWAY, "--tcp", segment.endpoint, "--baud", SIM_BAUD, "1"],
                                     stdout=subprocess.PIPE, text=True)
             first = proc.stdout.readline()
             proc.send_signal(sig)
@@ -204,22 +164,12 @@ CODE_3OF6 = [0x16, 0x0D, 0x0E, 0x0B, 0x1C, 0x19, 0x1A, 0x13,
              0x2C, 0x25, 0x26, 0x23, 0x34, 0x31, 0x32, 0x29]
 
 
-def crc16_en13757(data):
-    """Polynomial 0x3D65, initial value 0, no reflection, final XOR 0xFFFF."""
-    crc = 0
-    for byte in data:
-        crc ^= byte << 8
-        for _ in range(8):
-            crc = ((crc << 1) ^ 0x3D65 if crc & 0x8000 else crc << 1) & 0xFFFF
-    return crc ^ 0xFFFF
-
-
 def format_a(frame):
     """Block CRCs of format A after the first 10 bytes and after every 16 more (MSB first)."""
     out = bytearray()
     for start in [0] + list(range(10, len(frame), 16)):
         block = frame[start:start + (10 if start == 0 else 16)]
-        out += block + crc16_en13757(block).to_bytes(2, "big")
+        out += block + crc_en13757(block).to_bytes(2, "big")
     return bytes(out)
 
 
@@ -359,6 +309,7 @@ def main():
         print("\n".join(all_cases))
         return 0
     GATEWAY, TOOL, RECEIVER = opts.gateway, opts.tool, opts.receiver
+    cli.TOOL = [TOOL] if TOOL else []
     failed = 0
     for case in opts.case or list(all_cases):
         if case not in all_cases:
